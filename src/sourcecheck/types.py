@@ -1,0 +1,223 @@
+"""The central types of sourcecheck: frozen pydantic models and nothing heavy.
+
+Every annotation points into one text, `Document.text`, by character offsets (`start`, `end`,
+end exclusive). The JSON that `sourcecheck claims --json` prints is `Report.model_dump(mode="json")`
+and `Report.model_json_schema()` is its published contract: field names here are an API.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Frozen(BaseModel):
+    """Base of every domain type: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(Frozen):
+    """Character offsets `[start, end)` into `Document.text`."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Span":
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before its start {self.start}")
+        return self
+
+
+class Spanned(Frozen):
+    """A piece of the document text: offsets plus the exact text they cover."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @property
+    def span(self) -> Span:
+        return Span(start=self.start, end=self.end)
+
+
+class Precision(str, Enum):
+    """How finely a date expression pins time down (the unit of its interval)."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    SEASON = "season"
+    PART = "part"  # "early 1943", "the second half of 1944"
+    YEAR = "year"
+    DECADE = "decade"
+    CENTURY = "century"
+    RANGE = "range"  # "from May to December 1945": endpoints of mixed or long extent
+    OPEN = "open"  # one side unbounded: "after the war", "since 1939"
+
+
+class TimeAnchor(Frozen):
+    """What a relative date was resolved against: another date in the text, or the document's."""
+
+    kind: Literal["text", "document"]
+    text: str
+    start: int | None = None
+    end: int | None = None
+
+
+class TimeRef(Spanned):
+    """A date expression normalised to an interval of days, both ends inclusive.
+
+    "1943" is 1943-01-01..1943-12-31; "two days later" after "22 June 1941" is 1941-06-24 with an
+    anchor pointing at "22 June 1941". `earliest` or `latest` is None only for an open side
+    ("after 1945" has no latest day).
+    """
+
+    earliest: dt.date | None
+    latest: dt.date | None
+    precision: Precision
+    anchor: TimeAnchor | None = None
+
+    @model_validator(mode="after")
+    def _interval(self) -> "TimeRef":
+        if self.earliest is None and self.latest is None:
+            raise ValueError(f"time expression {self.text!r} has neither an earliest nor a latest day")
+        if self.earliest and self.latest and self.latest < self.earliest:
+            raise ValueError(f"time expression {self.text!r} ends ({self.latest}) before it begins ({self.earliest})")
+        return self
+
+
+MentionKind = Literal["person", "place", "organisation", "group", "event"]
+
+
+class Mention(Spanned):
+    """A named person, place, organisation, group or event, with its canonical id when known."""
+
+    kind: MentionKind
+    entity_id: str | None = None
+
+
+class Attribution(Frozen):
+    """Who a claim is attributed to when the author reports it rather than asserts it."""
+
+    speaker: str
+    cue: str
+    start: int
+    end: int
+
+
+class Label(str, Enum):
+    """The four verdicts of the AVeriTeC task."""
+
+    SUPPORTED = "SUPPORTED"
+    REFUTED = "REFUTED"
+    NOT_ENOUGH_EVIDENCE = "NOT_ENOUGH_EVIDENCE"
+    CONFLICTING = "CONFLICTING"
+
+
+class Stance(str, Enum):
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    NEUTRAL = "neutral"
+
+
+class Evidence(Frozen):
+    """A quoted passage: `quote` is an exact substring of the stored passage at `start:end`."""
+
+    passage_id: str
+    source_id: str
+    title: str
+    url: str | None = None
+    quote: str
+    start: int
+    end: int
+    stance: Stance
+    score: float
+
+
+class Verdict(Frozen):
+    """The judgement on one claim and the checks that led to it."""
+
+    label: Label
+    confidence: float = Field(ge=0.0, le=1.0)
+    rationale: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    checks: dict[str, Any] = Field(default_factory=dict)
+
+
+class Claim(Spanned):
+    """One atomic, self-contained statement, with the span of the source text it comes from.
+
+    `text` is the claim as rewritten to stand alone (pronouns resolved, clauses split); `start`
+    and `end` point at the sentence or clause it was taken from, whose exact words are `source_text`.
+    """
+
+    id: str
+    doc_id: str
+    source_text: str
+    checkworthiness: float = Field(ge=0.0, le=1.0)
+    checkworthy: bool
+    kind: Literal["fact", "opinion", "prediction", "question", "metaphor"] = "fact"
+    mentions: list[Mention] = Field(default_factory=list)
+    times: list[TimeRef] = Field(default_factory=list)
+    attributed_to: Attribution | None = None
+    verdict: Verdict | None = None
+
+
+DateBasis = Literal["given", "metadata", "found", "inferred"]
+
+
+class Document(Frozen):
+    """One input text. `id` is a hash of its text, so the same text always gets the same id."""
+
+    id: str
+    text: str
+    source: str
+    title: str | None = None
+    published: TimeRef | None = None
+    published_basis: DateBasis | None = None
+    published_note: str | None = None
+    meta: dict[str, str] = Field(default_factory=dict)
+
+
+class DocumentResult(Frozen):
+    """A document with what the pipeline found in it: the unit of `Report.documents`."""
+
+    id: str
+    source: str
+    title: str | None
+    published: TimeRef | None
+    published_basis: DateBasis | None
+    published_note: str | None
+    text: str
+    words: int
+    times: list[TimeRef]
+    mentions: list[Mention]
+    claims: list[Claim]
+
+
+class ModelInfo(Frozen):
+    name: str
+    version: str
+    sha256: str | None = None
+
+
+class RunInfo(Frozen):
+    """How a report was made: versions, models, settings and timings in seconds."""
+
+    sourcecheck_version: str
+    created: dt.datetime
+    models: list[ModelInfo] = Field(default_factory=list)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    timings: dict[str, float] = Field(default_factory=dict)
+
+
+class Report(Frozen):
+    """Everything one run found. `Report.model_json_schema()` is the contract of `--json`."""
+
+    documents: list[DocumentResult]
+    run: RunInfo
