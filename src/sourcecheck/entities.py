@@ -42,9 +42,13 @@ EVENT_HEADS = [
 EVENT_OF_HEADS = ["battle", "siege", "treaty", "peace", "congress", "sack", "fall", "liberation", "partition", "invasion", "occupation", "conference", "uprising"]
 
 
+# Letters that NFKD does not split into a base letter and a mark.
+UNDECOMPOSABLE = str.maketrans({"İ": "I", "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "œ": "oe"})
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive key: 'İnönü' and 'Inonu' fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("İ", "I").replace("ı", "i"))
+    decomposed = unicodedata.normalize("NFKD", text.translate(UNDECOMPOSABLE))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = re.sub(r"[‐-―−]", "-", stripped)
     stripped = re.sub(r"^the\s+", "", stripped.strip(), flags=re.IGNORECASE)

@@ -1,0 +1,122 @@
+"""The `sourcecheck` command: a thin shell over the library.
+
+Data goes to stdout, progress and errors to stderr. Exit codes: 0 ok, 1 unexpected failure,
+2 bad input or usage, 4 a model is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import SourcecheckError
+
+app = typer.Typer(
+    name="sourcecheck",
+    help="Put historical and political texts to the test: claims, dates, people and places, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+CLAIMS_EXAMPLES = """
+Examples:
+
+  sourcecheck claims essay.txt                      # table of check-worthy claims
+  sourcecheck claims essay.txt --json > report.json # the JSON report (see `sourcecheck schema`)
+  sourcecheck claims a.md b.html --all              # every candidate with its score
+  sourcecheck claims essay.txt --published 1942-02  # date the document yourself
+  cat speech.txt | sourcecheck claims -             # read standard input
+"""
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: a crash never leaves half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@app.command(epilog=CLAIMS_EXAMPLES)
+def claims(
+    files: Annotated[list[str], typer.Argument(help="Files (.txt .md .html .pdf) or '-' for standard input.", metavar="FILE...")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of a table.")] = False,
+    published: Annotated[Optional[str], typer.Option(help="Publication date of the documents: 1942, 1942-02, 1942-02-15 or 'February 1942'.")] = None,
+    include_all: Annotated[bool, typer.Option("--all", help="List every claim candidate with its score, not only the check-worthy ones.")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")] = None,
+    max_chars: Annotated[int, typer.Option(help="Refuse documents with more characters of text than this.")] = 5_000_000,
+    silent: Annotated[bool, typer.Option("--silent", "-s", help="No progress on stderr.")] = False,
+) -> None:
+    """Find the check-worthy factual claims in documents, with their people, places and dates."""
+    from .pipeline import extract_claims
+    from .render import progress_printer, render_table
+
+    progress = None if silent else progress_printer(sys.stderr)
+    report = extract_claims(files, published=published, include_all=include_all, max_chars=max_chars, progress=progress)
+    text = report.model_dump_json(indent=2) + "\n" if as_json else render_table(report, include_all=include_all)
+    if output is not None:
+        _write_atomically(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the report that `--json` prints."""
+    from .types import Report
+
+    sys.stdout.write(json.dumps(Report.model_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    from . import __version__
+
+    sys.stdout.write(f"sourcecheck {__version__}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code instead of raising, so it can be tested in-process."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except SourcecheckError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("aborted\n")
+        return 130
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # `sourcecheck claims x | head`: the reader went away; nothing is wrong.
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # click's usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Exit):
+            return exc.exit_code
+        sys.stderr.write(f"error: unexpected {type(exc).__name__}: {exc} (please report this with the command you ran)\n")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""Terminal rendering: the claims table and the progress line. Only the CLI imports this."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from .types import Claim, DocumentResult, Report, TimeRef
+
+
+def _when(times: list[TimeRef]) -> str:
+    def one(t: TimeRef) -> str:
+        if t.earliest == t.latest:
+            return str(t.earliest)
+        return f"{t.earliest or '…'}..{t.latest or '…'}"
+
+    return "; ".join(one(t) for t in times[:2]) + (" …" if len(times) > 2 else "")
+
+
+def _who(claim: Claim) -> str:
+    names = list(dict.fromkeys(m.text for m in claim.mentions))
+    return ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
+
+
+def _document_heading(doc: DocumentResult) -> str:
+    date = "undated"
+    if doc.published is not None:
+        date = f"dated {doc.published.text!r} ({doc.published.earliest}..{doc.published.latest}, {doc.published_basis})"
+    title = f" — {doc.title}" if doc.title else ""
+    return f"{doc.source}{title} · {doc.words} words · {date}"
+
+
+def render_table(report: Report, *, include_all: bool = False, width: int | None = None) -> str:
+    """The report as rich tables (plain text when not a terminal)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or 140, force_terminal=False, no_color=True)
+    for doc in report.documents:
+        console.print(_document_heading(doc))
+        if doc.published_note:
+            console.print(f"  date: {doc.published_note}")
+        table = Table(show_lines=False, expand=True)
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("claim", ratio=5)
+        table.add_column("score", justify="right", no_wrap=True)
+        table.add_column("kind", no_wrap=True)
+        table.add_column("when", ratio=2)
+        table.add_column("who / where", ratio=2)
+        for n, claim in enumerate(doc.claims, 1):
+            text = claim.text
+            if claim.attributed_to is not None:
+                text += f"  [according to {claim.attributed_to.speaker}]"
+            mark = "" if claim.checkworthy or not include_all else " ·"
+            table.add_row(str(n), text, f"{claim.checkworthiness:.2f}{mark}", claim.kind, _when(claim.times), _who(claim))
+        console.print(table)
+        shown = "candidates (· = below the check-worthiness threshold)" if include_all else "check-worthy claims"
+        console.print(f"{len(doc.claims)} {shown}; {len(doc.mentions)} mentions; {len(doc.times)} date expressions\n")
+    return buffer.getvalue()
+
+
+def progress_printer(stream: TextIO) -> Callable[[str, int, int], None]:
+    """A progress callback writing one line per document to stderr."""
+    started = time.perf_counter()
+
+    def report(source: str, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - started
+        stream.write(f"[{done}/{total}] {source} ({elapsed:.1f}s)\n")
+        stream.flush()
+
+    return report
