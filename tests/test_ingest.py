@@ -318,6 +318,16 @@ def test_markdown_title_from_first_h1(tmp_path):
     assert doc.text == "Intro line.\n\nThe Real Title\n\nBody.\n\nSecond"
 
 
+def test_markdown_emphasis_over_a_soft_line_break(tmp_path):
+    doc = read_document(write(tmp_path, "a.md", "*An essay that runs\nover two lines.*\n\n*not closed\n\nhere*\n"))
+    assert doc.text == "An essay that runs\nover two lines.\n\n*not closed\n\nhere*"
+
+
+def test_markdown_rules_are_not_front_matter(tmp_path):
+    doc = read_document(write(tmp_path, "a.md", "---\nA paragraph between rules.\n---\n\nMore text.\n"))
+    assert doc.text == "A paragraph between rules.\n\nMore text."
+
+
 def test_markdown_without_h1_has_no_title(tmp_path):
     assert read_document(write(tmp_path, "a.md", "## Sub\n\nText.\n")).title is None
 
@@ -459,6 +469,29 @@ def test_html_with_only_boilerplate_is_empty(tmp_path):
     page = "<html><head><title>T</title></head><body><nav>Menu</nav><script>x()</script></body></html>"
     with pytest.raises(EmptyInput, match="nav.html"):
         read_document(write(tmp_path, "nav.html", page))
+
+
+def test_page_wrapped_in_one_form_is_kept(tmp_path):
+    page = (
+        '<html><body><form id="aspnetForm"><nav>Menu</nav><div id="content"><p>The speech was given in 1946.</p>'
+        '<p>It was long.</p></div><input type="hidden" value="VIEWSTATE"></form></body></html>'
+    )
+    doc = read_document(write(tmp_path, "aspx.html", page))
+    assert doc.text == "The speech was given in 1946.\n\nIt was long."
+
+
+def test_wikipedia_furniture_is_dropped(tmp_path):
+    page = (
+        '<html><body><a class="mw-jump-link" href="#c">Jump to content</a><main id="content">'
+        '<h1 id="firstHeading">Munich Agreement</h1><div id="siteSub" class="noprint">From Wikipedia</div>'
+        '<p>It was signed in 1938.<sup class="reference"><a>[1]</a></sup> It failed.</p>'
+        '<h2>Background<span class="mw-editsection">[edit]</span></h2><p>More.</p>'
+        '<div class="navbox">Events leading to World War II</div>'
+        '<div class="reflist"><ol class="references"><li>A source</li></ol></div></main>'
+        '<div id="catlinks" class="catlinks">Categories: 1938</div></body></html>'
+    )
+    doc = read_document(write(tmp_path, "wiki.html", page))
+    assert doc.text == "Munich Agreement\n\nIt was signed in 1938. It failed.\n\nBackground\n\nMore."
 
 
 def test_deeply_nested_html_does_not_recurse(tmp_path):
@@ -683,6 +716,21 @@ def test_iso_fallback(value, earliest, latest, precision):
     ref = ingest._parse_iso(value)
     assert ref is not None
     assert (ref.earliest, ref.latest, ref.precision) == (earliest, latest, precision)
+
+
+def test_iso_fallback_when_dates_module_is_missing(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sourcecheck.dates", None)
+    doc = document_from_text("Text.", published="1941-06")
+    assert doc.published is not None and doc.published.precision == Precision.MONTH
+    with pytest.raises(UsageError):
+        document_from_text("Text.", published="June 1941")
+
+
+def test_written_published_date():
+    pytest.importorskip("sourcecheck.dates")
+    doc = document_from_text("Text.", published="22 June 1941")
+    assert doc.published is not None
+    assert (doc.published.earliest, doc.published.latest) == (dt.date(1941, 6, 22), dt.date(1941, 6, 22))
 
 
 def test_errors_are_one_line_and_never_raw(tmp_path):

@@ -228,15 +228,18 @@ def _canonical_url(tree: Any, metas: dict[tuple[str, str], str]) -> str | None:
 
 
 def _remove_boilerplate(tree: Any) -> None:
+    body = tree.body or tree.root
+    total = len(body.text(deep=True)) if body is not None else 0
     for tag in _DROP_TAGS:
         for node in tree.css(tag):
-            node.decompose()
+            # ASP.NET wraps whole pages in one <form>: keep a form that holds the article.
+            if node.parent is not None and not (tag == "form" and _wraps_content(node, total)):
+                node.decompose()
     for node in tree.css("header, footer"):
         # A header inside an article holds its headline and byline: keep it.
         if node.tag == "footer" or not _inside(node, "article"):
-            node.decompose()
-    body = tree.body or tree.root
-    total = len(body.text(deep=True)) if body is not None else 0
+            if node.parent is not None and node.css_first("article, main") is None:
+                node.decompose()
     for node in tree.css("[role], [hidden], [aria-hidden], [style], [class], [id], sup"):
         # A node whose ancestor went already has no parent: skip it.
         if node.parent is not None and _is_boilerplate(node) and not _protected(node, total):
@@ -269,8 +272,12 @@ def _names_are_boilerplate(names: str) -> bool:
 
 
 def _protected(node: Any, total: int) -> bool:
-    """Never drop the article itself, nor a wrapper holding most of the page's text."""
-    if node.tag in ("html", "body", "article", "main") or node.css_first("article, main, h1") is not None:
+    """Never drop the article itself, its headline, nor a wrapper holding most of the page's text."""
+    return node.tag in ("html", "body") or node.css_first("h1") is not None or _wraps_content(node, total)
+
+
+def _wraps_content(node: Any, total: int) -> bool:
+    if node.tag in ("article", "main") or node.css_first("article, main") is not None:
         return True
     return total > 0 and len(node.text(deep=True)) > 0.5 * total
 

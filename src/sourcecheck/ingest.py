@@ -25,7 +25,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from sourcecheck.encoding import decode_bytes, declared_html_charset, sniff_binary
 from sourcecheck.errors import (
@@ -226,19 +226,21 @@ def _parse_published(value: str | None) -> TimeRef | None:
 
 
 def _parse_date(value: str) -> TimeRef | None:
-    """`sourcecheck.dates.parse_date_value` when it exists, with an ISO fallback for datetimes."""
+    """`sourcecheck.dates.parse_date_value` (ISO and written dates) when it exists, else ISO only."""
+    value = value.strip()
+    parse = _date_parser()
+    parsed = parse(value) if parse is not None else None
+    return parsed if parsed is not None else _parse_iso(value)
+
+
+def _date_parser() -> Callable[[str], TimeRef | None] | None:
     try:
         from sourcecheck.dates import parse_date_value
     except ImportError as exc:
         if exc.name != "sourcecheck.dates":
-            raise
-        parse_date_value = None
-    value = value.strip()
-    if parse_date_value is not None:
-        parsed = parse_date_value(value)
-        if parsed is not None:
-            return parsed
-    return _parse_iso(value)
+            raise  # sourcecheck.dates is there but broken: say so, do not hide it
+        return None
+    return parse_date_value
 
 
 _ISO = re.compile(
@@ -443,6 +445,8 @@ _MD_TABLE_RULE = re.compile(r"[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{
 _MD_COMMENT = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _MD_FRONT = re.compile(r"---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
 _URL_PART = r"(?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*"
+# Emphasis may run over a soft line break, never over a blank line.
+_SPAN = r"((?:[^\n]|\n(?![ \t]*\n))+?)"
 _MD_INLINE = (
     (re.compile(r"<br\s*/?>", re.I), "\n"),
     (re.compile(r"!\[[^\]]*\]\(" + _URL_PART + r"\)"), ""),  # images
@@ -452,11 +456,11 @@ _MD_INLINE = (
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
     (re.compile(r"<((?:https?|ftp|mailto):[^>\s]+)>"), r"\1"),
     (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # inline HTML tags
-    (re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"), r"\1"),
-    (re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w\\])_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"), r"\1"),
-    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), r"\1"),
+    (re.compile(r"(?<![\w*])\*\*(?=\S)" + _SPAN + r"(?<=\S)\*\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)__(?=\S)" + _SPAN + r"(?<=\S)__(?!\w)"), r"\1"),
+    (re.compile(r"(?<![\w*\\])\*(?=[^\s*])" + _SPAN + r"(?<=[^\s*])\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w\\])_(?=[^\s_])" + _SPAN + r"(?<=[^\s_])_(?!\w)"), r"\1"),
+    (re.compile(r"~~(?=\S)" + _SPAN + r"(?<=\S)~~"), r"\1"),
 )
 _MD_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -468,7 +472,8 @@ def _markdown(raw: str, meta: dict[str, str]) -> _Extracted:
     raw = clean_text(raw)
     title, dates = None, []
     front = _MD_FRONT.match(raw)
-    if front:
+    # "---" also opens a plain thematic break: front matter it is only if it starts with a key.
+    if front and re.match(r"\s*[A-Za-z_][\w-]*\s*:", front.group(1)):
         fields = _front_matter(front.group(1))
         title = _clean_title(fields.get("title"))
         keys = ("date", "published", "pubdate")
