@@ -32,6 +32,7 @@ from .types import Attribution, Mention, TimeRef
 CLAUSAL_POS = {"VERB", "AUX"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 # Subordinators that make a clause a fact of its own ("when X happened, Y happened").
+SIMULTANEOUS = {"when", "while", "as", "whilst"}
 SUBORDINATORS = {"when", "after", "before", "while", "as", "since", "because", "although", "though", "until", "once", "whereas", "whilst"}
 LEADING_JUNK = {"and", "but", "or", "so", "yet", "however", "moreover", "thus", "therefore", "then", "also", "indeed"}
 CLOSING = {",", ".", ";", ":", "!", "?", ")", "’", "”", "'s", "n't"}
@@ -49,6 +50,9 @@ class Draft:
     sentence: Any
     insert_after: dict[int, str] = field(default_factory=dict)  # token index -> word to add after it
     attribution: Attribution | None = None
+    # Tokens of a clause that happens at the same time ("when X, Y"): where the claim has no date
+    # of its own, it takes the nearest date of its companion.
+    companion: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class ClaimCandidate:
     token_indices: tuple[int, ...]
     attribution: Attribution | None
     extra_mentions: tuple[Mention, ...]
+    companion_indices: tuple[int, ...] = ()
 
 
 def _subtree(token: Any) -> set[int]:
@@ -168,7 +173,8 @@ class Decomposer:
         if subject is None and inherited_subject is not None:
             core |= self._subject_tokens(inherited_subject)
             subject = inherited_subject
-        self.drafts.append(Draft(core, head, subject, self.sentence, attribution=attribution))
+        main = Draft(core, head, subject, self.sentence, attribution=attribution)
+        self.drafts.append(main)
         self._noun_modifiers(core, attribution)
         for child in head.children:
             if _is_clause_conj(child):
@@ -176,7 +182,11 @@ class Decomposer:
             elif child.dep_ == "advcl" and _is_purpose(child):
                 self._purposes(child, core, subject, attribution)
             elif child.dep_ == "advcl" and _subordinator(child) is not None:
+                first = len(self.drafts)
                 self._clause(child, inherited_subject=subject if _subject(child) is None else None, attribution=attribution)
+                if _subordinator(child).lower_ in SIMULTANEOUS:
+                    self.drafts[first].companion = set(core)
+                    main.companion |= self.drafts[first].tokens
             elif child.dep_ == "parataxis" and child.pos_ in CLAUSAL_POS and _subject(child) is not None:
                 self._clause(child, inherited_subject=None, attribution=attribution)
 
@@ -221,7 +231,7 @@ def render(draft: Draft, resolutions: dict[int, Resolution]) -> tuple[str, list[
     """Assemble a draft's tokens into claim text; returns (text, kept token indices)."""
     doc = draft.sentence.doc
     insert_after = draft.insert_after
-    indices = sorted(i for i in draft.tokens if draft.sentence.start <= i < draft.sentence.end)
+    indices = sorted(i for i in draft.tokens if draft.sentence.start <= i < draft.sentence.end and not doc[i].is_space)
     indices = _trim(doc, indices)
     if len([i for i in indices if not doc[i].is_punct]) < MIN_TOKENS - (1 if insert_after else 0):
         return None
@@ -234,13 +244,14 @@ def render(draft: Draft, resolutions: dict[int, Resolution]) -> tuple[str, list[
             word = resolutions[i].replacement
             named.add(resolutions[i].mention.start)
         if n and (indices[n - 1] + 1 != i or doc[indices[n - 1]].whitespace_):
-            gap_has_space = any(doc[j].whitespace_ for j in range(indices[n - 1], i))
+            gap_has_space = any(doc[j].whitespace_ or doc[j].is_space for j in range(indices[n - 1], i))
             if gap_has_space and token.text not in CLOSING:
                 parts.append(" ")
         parts.append(word)
         if i in insert_after:
             parts.append(" " + insert_after[i])
-    text = "".join(parts).strip()
+    # Line breaks inside a paragraph are layout, not content.
+    text = " ".join("".join(parts).split())
     if not text:
         return None
     text = text[0].upper() + text[1:]
@@ -286,11 +297,8 @@ def decompose(sentence: Any, resolutions: dict[int, Resolution]) -> list[ClaimCa
     doc = sentence.doc
     seen: set[str] = set()
     out: list[ClaimCandidate] = []
-    drafts = Decomposer(sentence).run()
-    if not drafts and len([t for t in sentence if not t.is_punct]) >= MIN_TOKENS:
-        # A sentence with no verb as its root (a heading, a list item) is kept whole.
-        drafts = [Draft({t.i for t in sentence}, sentence.root, None, sentence)]
-    for draft in drafts:
+    # A sentence with no verb at its root (a heading, a caption) states nothing to check.
+    for draft in Decomposer(sentence).run():
         rendered = render(draft, resolutions)
         if rendered is None:
             continue
@@ -303,7 +311,8 @@ def decompose(sentence: Any, resolutions: dict[int, Resolution]) -> list[ClaimCa
         end = doc[indices[-1]].idx + len(doc[indices[-1]])
         kind = classify(sentence, subject=draft.subject, root=draft.root)
         extra = tuple(resolutions[i].mention for i in indices if i in resolutions)
-        out.append(ClaimCandidate(text, start, end, kind, tuple(indices), draft.attribution, extra))
+        companion = tuple(sorted(draft.companion - set(indices)))
+        out.append(ClaimCandidate(text, start, end, kind, tuple(indices), draft.attribution, extra, companion))
     return sorted(out, key=lambda c: (c.start, c.end))
 
 
@@ -311,6 +320,18 @@ def claim_id(doc_id: str, start: int, end: int, text: str) -> str:
     """Stable across runs: the same claim in the same document always gets the same id."""
     digest = hashlib.sha256(f"{doc_id}:{start}:{end}:{text}".encode()).hexdigest()[:10]
     return f"{doc_id[:8]}-{digest}"
+
+
+def claim_times(times: list[TimeRef], doc: Any, candidate: ClaimCandidate) -> list[TimeRef]:
+    """The claim's own dates; failing those, the date of its simultaneous clause nearest to it."""
+    own = within(times, doc, candidate.token_indices)
+    if own or not candidate.companion_indices:
+        return own
+    borrowed = within(times, doc, candidate.companion_indices)
+    before = [t for t in borrowed if t.end <= candidate.start]
+    if before:
+        return [max(before, key=lambda t: (t.end, t.start))]  # the innermost of nested dates
+    return borrowed[:1]
 
 
 def within(items: Iterable[Mention | TimeRef], doc: Any, indices: tuple[int, ...]) -> list[Any]:

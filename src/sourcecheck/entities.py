@@ -39,6 +39,7 @@ EVENT_HEADS = [
     "massacre", "putsch", "armistice", "purge", "famine", "airlift", "summit", "congress",
 ]
 # "Battle of Kursk", "Siege of Leningrad", "Treaty of Versailles".
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 EVENT_OF_HEADS = ["battle", "siege", "treaty", "peace", "congress", "sack", "fall", "liberation", "partition", "invasion", "occupation", "conference", "uprising"]
 
 
@@ -132,7 +133,7 @@ class HistoryEntities:
         title = {"IS_TITLE": True, "IS_SENT_START": False}
         self._templates.add("EVENT", [
             [{"ORTH": "Operation"}, {"IS_TITLE": True}, {"IS_TITLE": True, "OP": "?"}],
-            [{"LOWER": {"IN": EVENT_OF_HEADS}, "IS_TITLE": True}, {"LOWER": "of"}, {"LOWER": "the", "OP": "?"}, {"IS_TITLE": True}, {"IS_TITLE": True, "OP": "?"}],
+            [{"LOWER": {"IN": EVENT_OF_HEADS}, "IS_TITLE": True}, {"LOWER": "of"}, {"LOWER": "the", "OP": "?"}, {"IS_TITLE": True, "LOWER": {"NOT_IN": MONTHS}}, {"IS_TITLE": True, "OP": "?"}],
             [title, {"ORTH": {"IN": ["-", "–", "—"]}}, title, {"LOWER": {"IN": EVENT_HEADS}, "IS_TITLE": True}],
             [{"IS_TITLE": True, "POS": {"IN": ["PROPN", "ADJ", "NOUN"]}}, {"IS_TITLE": True, "OP": "?"}, {"LOWER": {"IN": EVENT_HEADS}, "IS_TITLE": True}],
         ])

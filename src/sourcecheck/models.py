@@ -69,7 +69,9 @@ def spacy_pipeline() -> Any:
         # Long essays are fine; the ingest size limit is what bounds memory.
         nlp.max_length = 6_000_000
         from .entities import add_history_rules
+        from .paragraphs import add_paragraph_boundaries
 
+        add_paragraph_boundaries(nlp)
         add_history_rules(nlp)
         return nlp
 

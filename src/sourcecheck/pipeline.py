@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from . import __version__
 from .analysis import Analysis, analyse
-from .claims import claim_id, decompose, within
+from .claims import claim_id, claim_times, decompose, within
 from .coref import resolve_pronouns
 from .types import Claim, Document, DocumentResult, ModelInfo, Report, RunInfo, TimeRef
 
@@ -43,7 +43,9 @@ def _looks_like_path(value: str) -> bool:
         return True
     if "\n" in value or len(value) > 4096:
         return False
-    return os.path.exists(value) or Path(value).suffix.lower() in {".txt", ".md", ".html", ".htm", ".pdf"}
+    from .ingest import SUPPORTED_EXTENSIONS
+
+    return os.path.exists(value) or Path(value).suffix.lower() in SUPPORTED_EXTENSIONS
 
 
 def load(source: Any, *, published: str | None = None, max_chars: int | None = None) -> Document:
@@ -151,7 +153,7 @@ class ClaimExtractor:
                     checkworthy=score >= threshold,
                     kind=candidate.kind,
                     mentions=mentions,
-                    times=within(analysis.times, doc, candidate.token_indices),
+                    times=claim_times(analysis.times, doc, candidate),
                     attributed_to=candidate.attribution,
                 )
             )
