@@ -117,3 +117,38 @@ def test_non_fact_scores_are_damped(extract):
     question = next(iter(claims.values()))
     assert question.kind == "question"
     assert question.checkworthiness <= 0.3 + 1e-9
+
+
+@pytest.fixture(scope="module")
+def extract_dated():
+    from conftest import WordCountScorer
+    from sourcecheck.dates import tag_times
+
+    extractor = ClaimExtractor(scorer=WordCountScorer(), tag_times=tag_times)
+
+    def run(text):
+        doc = Document(id=hashlib.sha256(text.encode()).hexdigest()[:16], text=text, source="<test>")
+        return extractor.claims(analyse(doc, tag_times=tag_times))
+
+    return run
+
+
+def test_when_clause_takes_the_date_it_attaches_to(extract_dated):
+    claims = {c.text: c for c in extract_dated("Eight months have passed since the fateful date of 22 June 1941 when Hitler began his march on Russia.")}
+    march = claims["Hitler began his march on Russia."]
+    assert [t.text for t in march.times] == ["22 June 1941"]
+
+
+def test_main_clause_takes_the_date_of_its_when_clause(extract_dated):
+    claims = {c.text: c for c in extract_dated("When the Germans reached the Volga in August 1942, Stalin issued a new order.")}
+    assert [t.text for t in claims["Stalin issued a new order."].times] == ["August 1942"]
+
+
+def test_heading_is_not_a_claim_and_does_not_merge_with_next_paragraph(extract_dated):
+    found = texts(extract_dated("The Road to Stalingrad\n\nThe Battle of Stalingrad ran from August 1942 to February 1943."))
+    assert found == ["The Battle of Stalingrad ran from August 1942 to February 1943."]
+
+
+def test_line_breaks_inside_a_paragraph_are_not_in_claim_text(extract_dated):
+    found = texts(extract_dated("Molotov and Ribbentrop signed the pact\nin Moscow on 23 August 1939."))
+    assert found == ["Molotov and Ribbentrop signed the pact in Moscow on 23 August 1939."]
