@@ -221,3 +221,78 @@ class Report(Frozen):
 
     documents: list[DocumentResult]
     run: RunInfo
+
+
+# --- Evidence -------------------------------------------------------------------------------
+
+
+class SourceDocument(Frozen):
+    """One evidence source as a reader yields it, before chunking: a file, a JSONL line, an article.
+
+    `id` is the JSONL `id`, the file path, or "wikipedia:<pageid>"; `licence` and `attribution`
+    travel into every passage and quote taken from it (Wikipedia text is CC BY-SA).
+    """
+
+    id: str
+    title: str
+    text: str
+    url: str | None = None
+    published: str | None = None  # ISO date, possibly partial ("1942", "1942-02")
+    licence: str | None = None
+    attribution: str | None = None
+    kind: str = "file"  # file | jsonl | wikipedia-summary | wikipedia | wikipedia-dump | wikipedia-online
+
+
+class SourceInfo(Frozen):
+    """A source as the store holds it (without its text)."""
+
+    id: str
+    title: str
+    url: str | None = None
+    published: str | None = None
+    licence: str | None = None
+    attribution: str | None = None
+    kind: str
+    content_hash: str
+    chars: int
+    passages: int
+    added: dt.datetime
+
+
+class Passage(Frozen):
+    """The unit of the evidence store: a few overlapping sentences of one source.
+
+    `start`/`end` are offsets of `text` in the source's text, so `source_text[start:end] == text`.
+    `about_earliest`/`about_latest` bound the dates the passage mentions (for `--between`).
+    """
+
+    id: str
+    source_id: str
+    title: str
+    url: str | None = None
+    published: str | None = None
+    licence: str | None = None
+    attribution: str | None = None
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    about_earliest: dt.date | None = None
+    about_latest: dt.date | None = None
+
+
+class SearchHit(Frozen):
+    """One retrieval result: a passage and how it ranked."""
+
+    passage_id: str
+    source_id: str
+    title: str
+    url: str | None = None
+    published: str | None = None
+    licence: str | None = None
+    attribution: str | None = None
+    text: str
+    start: int
+    end: int
+    score: float
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
