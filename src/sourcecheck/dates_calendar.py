@@ -141,6 +141,9 @@ def single_month(v: Val) -> tuple[int, int] | None:
     return None
 
 
+UNIT_RANK = {"day": 0, "week": 1, "fortnight": 1, "month": 2, "year": 4, "decade": 5, "century": 6}
+
+
 def coarser(a: Precision, b: Precision) -> Precision:
     return a if RANK[a] >= RANK[b] else b
 
@@ -163,6 +166,11 @@ def shift(v: Val, n: int, unit: str) -> Val | None:
         return None
     if abs(n) == FEW:
         return None  # callers handle "a few" with few_shift
+    if v.precision == P.RANGE:
+        if unit in ("day", "week", "fortnight") and (v.latest - v.earliest).days > 31:
+            return None
+    elif RANK[v.precision] > UNIT_RANK[unit] and not (unit == "month" and v.precision in (P.PART, P.SEASON)):
+        return None  # "two weeks later" after "1941" names no time we could state
     e, l = v.earliest, v.latest
     if v.precision == P.RANGE:
         e = l = (l if n >= 0 else e)

@@ -58,11 +58,8 @@ def parse_number(word: str) -> int | None:
     w = " ".join(word.lower().split())
     if w.isdigit():
         return int(w)
-    w = w.replace("twenty ", "twenty-") if w.startswith("twenty ") else w
-    for tens in _TENS:
-        if w.startswith(tens + " "):
-            w = tens + "-" + w[len(tens) + 1:]
-    return CARDINALS.get(w)
+    n = CARDINALS.get(w)
+    return n if n is not None else CARDINALS.get(w.replace(" ", "-"))
 
 
 def parse_ordinal(word: str) -> int | None:

@@ -4,7 +4,7 @@ Speed: Python's `re` scans fast only to a pattern's first character when that ch
 literal or a class; a pattern opening on an optional group ("(the )?") or a case-insensitive
 word list is tried, slowly, at every position. So every pattern here opens on its distinctive
 token (a digit, a month name, a season word) and the optional words before it ("the", "from",
-"between", "c.") are picked up in code (`dates_scan.extend_left`). Patterns are case-sensitive:
+"between", "c.") are picked up in code (`dates_text.extend_left`). Patterns are case-sensitive:
 month names must be capitalised (lower-case "may" is the verb, docs/dates.md) and a first word
 that may open a sentence is written "[Ss]ince". Each pattern is moreover run only in windows of
 text around a cheap trigger (the `T_*` tuples), and none nests unbounded repetitions: the tagger
@@ -102,11 +102,10 @@ MONTH_DAY_RANGE = _c(rf"""(?P<m>{MONTH})\s+(?P<d1>{DAYNUM})(?:\s*[-–—]\s*|\s
 
 # "two days later", "eight months earlier", "a few days afterwards", "three years ago",
 # "two days after that"; "after" alone only before a pause ("and two days after, ..."). The
-# pattern opens on the unit; the number before it is NUM_BEFORE, found in code.
-REL_N = _c(rf"""(?P<unit>[DdWwFfMmYyCc](?:ays?|eeks?|ortnights?|onths?|ears?|ecades?|entury|enturies))\s+
+# pattern opens on the unit; the number before it is read in code (dates_text.number_before).
+REL_N = _c(r"""(?P<unit>[DdWwFfMmYyCc](?:ays?|eeks?|ortnights?|onths?|ears?|ecades?|entury|enturies))\s+
     (?P<dir>later|afterwards?|after\s+(?:that|this)\b|after(?=\s*[,.;:)])|on(?=\s*[,.;:)])
       |earlier|before\s+(?:that|this)\b|before(?=\s*[,.;:)])|previously|ago)\b""")
-NUM_BEFORE = _c(rf"\b(?P<n>{NUM})\s+$", re.IGNORECASE)
 
 # Relative words with the unit in them: "the next day", "the day before", "that same year",
 # "the following spring", "the previous winter".
@@ -115,6 +114,9 @@ REL_W = _c(rf"""[Tt]h(?P<det>e|at)\s+
       |(?P<u2>day|week|month|year)\s+(?P<dir2>after|before)(?!\s+(?:the|a|an|his|her|its|their|this|that)\b)
       |(?P<same>(?:very\s+)?same\s+|very\s+)?(?P<u3>day|month|year|night|morning|evening|{SEASON_WORD})
     )\b(?!-)""")
+
+# "the end of the year", "the beginning of that month": a part of the anchor's year or month.
+REL_PART = _c(r"""[Tt]he\s+(?P<pos>beginning|start|middle|end|close)\s+of\s+(?:the|that)\s+(?P<u>month|year)\b""")
 
 # Phrases resolved against the document date: "today", "this year", "last month", "next spring".
 # (One class opens the pattern, "[TtYyLlNn]", for speed; the word is checked in code.)
@@ -134,8 +136,6 @@ WAR_OP = re.compile(
     r"|(?P<named>(?:the\s+)?(?:" + "|".join(_WAR_BODIES) + ")))")
 # "the war began": a point at its start, not its end.
 WAR_BEGAN = re.compile(r"\s+(?:had\s+)?(?:began|begun|broke\s+out|started|opened)\b")
-# "two years after the war": the offset before a war phrase.
-NUM_UNIT_BEFORE = _c(rf"\b(?P<n>{NUM})\s+(?P<unit>{UNIT})\s*$", re.IGNORECASE)
 
 # Words that turn the date right after them into another: "since 22 June 1941", "the eve of",
 # "eight months have passed since the fateful date of", "three months after". Matched in a short
