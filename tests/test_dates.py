@@ -187,6 +187,17 @@ RELATIVE = [
      D(1942, 3, 1), D(1942, 5, 31), P.SEASON, "22 June 1941"),
     (CTX + "That winter was cruel.", "That winter", D(1941, 12, 1), D(1942, 2, 28), P.SEASON, "22 June 1941"),
     (CTX + "The night of 22 June was short.", "The night of 22 June", D(1941, 6, 22), D(1941, 6, 22), P.DAY, "22 June 1941"),
+    ("In 1941 they came. In the autumn of that year they froze.", "the autumn of that year",
+     D(1941, 9, 1), D(1941, 11, 30), P.SEASON, "1941"),
+    ("In 1941 they came. In June of the following year they struck.", "June of the following year",
+     D(1942, 6, 1), D(1942, 6, 30), P.MONTH, "1941"),
+    ("In 1941 they came. At the end of the year they froze.", "the end of the year",
+     D(1941, 9, 1), D(1941, 12, 31), P.PART, "1941"),
+    # an open interval anchors by the date it names
+    ("By 1939 the purges had ended; in May of that year Litvinov fell.", "May of that year",
+     D(1939, 5, 1), D(1939, 5, 31), P.MONTH, "1939"),
+    ("Since 22 June 1941 we fight. Two days later Minsk fell.", "Two days later",
+     D(1941, 6, 24), D(1941, 6, 24), P.DAY, "22 June 1941"),
     # year-less dates take the year of the nearest preceding date
     ("In 1941 the army moved. In March it stopped.", "March", D(1941, 3, 1), D(1941, 3, 31), P.MONTH, "1941"),
     ("In 1941 the army moved. On 22 June it attacked.", "22 June", D(1941, 6, 22), D(1941, 6, 22), P.DAY, "1941"),
@@ -208,6 +219,10 @@ def test_relative(text, span, earliest, latest, precision, anchor):
     _check(ref, earliest, latest, precision)
     assert ref.anchor is not None and ref.anchor.kind == "text" and ref.anchor.text == anchor
     assert text[ref.anchor.start:ref.anchor.end] == anchor
+
+
+def test_an_offset_finer_than_its_anchor_names_no_time():
+    assert [r.text for r in tag_times("In 1941 they came. Two weeks later they left.")] == ["1941"]
 
 
 def test_year_less_day_remembers_the_same_day_named_with_its_year():

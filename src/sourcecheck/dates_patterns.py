@@ -118,6 +118,11 @@ REL_W = _c(rf"""[Tt]h(?P<det>e|at)\s+
 # "the end of the year", "the beginning of that month": a part of the anchor's year or month.
 REL_PART = _c(r"""[Tt]he\s+(?P<pos>beginning|start|middle|end|close)\s+of\s+(?:the|that)\s+(?P<u>month|year)\b""")
 
+# "the autumn of that year", "June of the following year": a season or month of the anchor's
+# year, or of the year after or before it ("the" before a season is taken in code).
+REL_OF_YEAR = _c(rf"""(?P<name>{SEASON_LEAD}|{MONTH_FULL})\s+of\s+
+    (?P<which>that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding)\s+year\b""")
+
 # Phrases resolved against the document date: "today", "this year", "last month", "next spring".
 # (One class opens the pattern, "[TtYyLlNn]", for speed; the word is checked in code.)
 DOC_REL = _c(rf"""(?P<word>[TtYyLlNn](?:oday|esterday|omorrow|his|ast|ext))\b(?!-)

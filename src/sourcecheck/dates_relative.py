@@ -10,7 +10,7 @@ from typing import Callable
 from . import dates_calendar as cal
 from . import dates_patterns as pt
 from .dates_calendar import Val
-from .dates_lexicon import FEW, SEASONS
+from .dates_lexicon import FEW, SEASONS, month_number
 from .dates_periods import PART_OF_WORDS
 from .dates_text import DETERMINERS, THE, Item, Scanner, glued, extend_left, number_before, prev_word, word_before
 from .types import Precision
@@ -56,6 +56,14 @@ def scan_relative(sc: Scanner) -> list[Item]:
             part = PART_OF_WORDS[m.group("pos").lower()]
             fn = _month_part_of if m.group("u") == "month" else _year_part_of
             out.append(Item(m.start(), m.end(), "rel", fn=lambda a, part=part, fn=fn: fn(a, part)))
+    for m in sc.finditer(pt.REL_OF_YEAR, pt.T_WORD):
+        name = m.group("name").lower()
+        if glued(text, m.start()) or (name not in SEASONS and month_number(m.group("name")) is None):
+            continue
+        which = m.group("which").split()[-1].lower()
+        sign = {"following": 1, "next": 1, "previous": -1, "preceding": -1}.get(which, 0)
+        out.append(Item(extend_left(text, m.start(), THE), m.end(), "rel",
+                        fn=lambda a, name=name, sign=sign: _of_year(a, name, sign)))
     for m in sc.finditer(pt.DOC_REL, pt.T_WORD):
         if glued(text, m.start()):
             continue
@@ -68,6 +76,16 @@ def scan_relative(sc: Scanner) -> list[Item]:
         if fn is not None:
             out.append(Item(m.start(), m.end(), "doc", fn=fn))
     return out
+
+
+def _of_year(a: Val, name: str, sign: int) -> Val | None:
+    """"the autumn of that year" (sign 0), "June of the following year" (sign 1)."""
+    y = cal.single_year(a)
+    if y is None:
+        return None
+    if name in SEASONS:
+        return cal.season(y + sign, SEASONS[name])
+    return cal.month(y + sign, month_number(name))
 
 
 def _month_part_of(a: Val, part: str) -> Val | None:

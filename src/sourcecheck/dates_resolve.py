@@ -189,15 +189,12 @@ def _val(ref: TimeRef) -> Val:
     return Val(ref.earliest, ref.latest, ref.precision)
 
 
-def _text_anchor(ref: TimeRef) -> TimeAnchor:
-    return TimeAnchor(kind="text", text=ref.text, start=ref.start, end=ref.end)
-
-
 class _Resolver:
     def __init__(self, text: str, doc: TimeRef | None, mentions: list[tuple[int, int, str]]):
         self.text = text
-        self.refs: list[TimeRef] = []
-        self.vals: list[Val] = []
+        # the dates emitted so far, as anchors: (interval, start, end); an open interval
+        # ("by 1939") anchors by the date it names ("in May of that year" is May 1939)
+        self.points: list[tuple[Val, int, int]] = []
         # every day named with its year: (month, day) -> (year, where it was named)
         self.days: dict[tuple[int, int], tuple[int, TimeAnchor]] = {}
         self.doc = doc
@@ -207,9 +204,18 @@ class _Resolver:
         self.mention_ends = [mn[1] for mn in self.mentions]
         self.memo: dict[int, tuple[Val, TimeAnchor | None] | None] = {}
 
-    def add(self, ref: TimeRef) -> None:
-        self.refs.append(ref)
-        self.vals.append(_val(ref))
+    def add(self, ref: TimeRef, it: Item) -> None:
+        v = _val(ref)
+        if (v.earliest is None or v.latest is None) and it.kind == "op":
+            inner = self.memo.get(id(it.inner))
+            if inner is None:
+                return
+            self.points.append((inner[0], it.inner.start, it.inner.end))
+        else:
+            self.points.append((v, ref.start, ref.end))
+
+    def _text_anchor(self, start: int, end: int) -> TimeAnchor:
+        return TimeAnchor(kind="text", text=self.text[start:end], start=start, end=end)
 
     def resolve(self, it: Item) -> tuple[Val, TimeAnchor | None] | None:
         key = id(it)
@@ -231,12 +237,12 @@ class _Resolver:
         "the eve of 22 June"), else the nearest preceding date within one year, else the document's."""
         if it.key is not None and it.key in self.days:
             return self.days[it.key]
-        for ref, v in zip(reversed(self.refs), reversed(self.vals)):
+        for v, s, e in reversed(self.points):
             y = cal.single_year(v)
             if y is not None:
                 if it.winter and v.precision != P.SEASON and v.latest.month <= 2:
                     y -= 1
-                return y, _text_anchor(ref)
+                return y, self._text_anchor(s, e)
         if self.doc_val is not None:
             y = cal.single_year(self.doc_val)
             if y is not None:
@@ -245,9 +251,9 @@ class _Resolver:
 
     def _anchor(self) -> tuple[Val, TimeAnchor] | None:
         """Nearest preceding date with both ends known, else the document date."""
-        for ref, v in zip(reversed(self.refs), reversed(self.vals)):
+        for v, s, e in reversed(self.points):
             if v.earliest is not None and v.latest is not None:
-                return v, _text_anchor(ref)
+                return v, self._text_anchor(s, e)
         if self.doc_val is not None and self.doc_val.earliest and self.doc_val.latest:
             return self.doc_val, self.doc_anchor
         return None
@@ -264,10 +270,10 @@ class _Resolver:
         return it.fn(src[0]), src[1]
 
     def _decade(self, it: Item):
-        for ref, v in zip(reversed(self.refs), reversed(self.vals)):
+        for v, s, e in reversed(self.points):
             x = v.earliest or v.latest
             if x is not None:
-                return self._decade_from(it, x.year, _text_anchor(ref))
+                return self._decade_from(it, x.year, self._text_anchor(s, e))
         if self.doc_val is not None:
             return self._decade_from(it, (self.doc_val.earliest or self.doc_val.latest).year, self.doc_anchor)
         if it.data and it.data.get("default"):
@@ -390,6 +396,6 @@ def tag(text: str, document_date: TimeRef | None) -> list[TimeRef]:
             continue  # not expected by construction; never emit a malformed interval
         ref = TimeRef(text=text[it.start:it.end], start=it.start, end=it.end, earliest=v.earliest,
                       latest=v.latest, precision=v.precision, anchor=anchor)
-        res.add(ref)
+        res.add(ref, it)
         out.append(ref)
     return out
