@@ -129,6 +129,8 @@ ABSOLUTE = [
     ("It raged from December to March 1942.", "from December to March 1942", D(1941, 12, 1), D(1942, 3, 31), P.RANGE),
     ("Stalingrad lasted from August 1942 to February 1943.", "from August 1942 to February 1943",
      D(1942, 8, 1), D(1943, 2, 28), P.RANGE),
+    ("It raged from 1 May 1941 to 3 June.", "from 1 May 1941 to 3 June", D(1941, 5, 1), D(1941, 6, 3), P.RANGE),
+    ("It raged from December 1941 to March.", "from December 1941 to March", D(1941, 12, 1), D(1942, 3, 31), P.RANGE),
     # open intervals
     ("Since 1939 diplomacy has failed.", "Since 1939", D(1939, 1, 1), None, P.OPEN),
     ("Since 22 June 1941 the revolution fights.", "Since 22 June 1941", D(1941, 6, 22), None, P.OPEN),
@@ -362,6 +364,22 @@ def test_nested_writing_time_and_its_anchor():
     assert refs[0].anchor.text == "22 June 1941" and refs[0].anchor.start == refs[1].start
     _check(refs[1], D(1941, 6, 22), D(1941, 6, 22), P.DAY)
     _check(refs[2], D(1941, 6, 22), D(1941, 6, 22), P.DAY)
+
+
+@pytest.mark.parametrize("text,whole,inner,earliest,latest,precision", [
+    ("It is now eight months since 22 June 1941.", "It is now eight months since 22 June 1941", "22 June 1941",
+     D(1942, 2, 1), D(1942, 2, 28), P.MONTH),
+    ("Twenty-five years have passed since the October Revolution of 1917.",
+     "Twenty-five years have passed since the October Revolution of 1917", "1917",
+     D(1942, 1, 1), D(1942, 12, 31), P.YEAR),
+    ("A year has passed since 22 June 1941.", "A year has passed since 22 June 1941", "22 June 1941",
+     D(1942, 1, 1), D(1942, 12, 31), P.YEAR),
+])
+def test_writing_time_forms(text, whole, inner, earliest, latest, precision):
+    refs = tag_times(text)
+    assert [r.text for r in refs] == [whole, inner]
+    _check(refs[0], earliest, latest, precision)
+    assert refs[0].anchor.text == inner
 
 
 def test_infer_document_date_from_the_seed_opening():

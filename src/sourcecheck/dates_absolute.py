@@ -14,8 +14,8 @@ from . import dates_calendar as cal
 from . import dates_patterns as pt
 from .dates_calendar import Val
 from .dates_lexicon import month_number, parse_ordinal
-from .dates_text import (THE, Item, Scanner, glued_number, is_count, next_word, extend_left,
-                         prev_word, word_before, year_reads_as_year)
+from .dates_text import (THE, Item, Scanner, extend_left, glued_number, is_count, next_word, prev_word,
+                         word_before, year_reads_as_year)
 from .types import Precision
 
 P = Precision
@@ -24,8 +24,6 @@ P = Precision
 def _year_item(s: int, e: int, y: int) -> Item | None:
     v = cal.year(y)
     return Item(s, e, "abs", v) if v else None
-
-
 
 
 def scan_years(sc: Scanner) -> list[Item]:

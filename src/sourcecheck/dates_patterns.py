@@ -145,7 +145,8 @@ WAR_BEGAN = re.compile(r"\s+(?:had\s+)?(?:began|begun|broke\s+out|started|opened
 # Words that turn the date right after them into another: "since 22 June 1941", "the eve of",
 # "eight months have passed since the fateful date of", "three months after". Matched in a short
 # slice that ends where a date begins (OPS_BEFORE), hence the final "$".
-_FILLER = r"(?:the\s+(?:\w+\s+){0,2}?(?:date|day)\s+of\s+)?"
+# "since the fateful date of", "since the October Revolution of": words between "since" and its date.
+_FILLER = r"(?:the\s+(?:[\w’'-]+\s+){0,3}?of\s+)?"
 OPS_BEFORE = _c(rf"""
     \b(?:(?P<passed>(?P<pn>{NUM})\s+(?P<pu>{UNIT})\s+(?:have|has)\s+(?:now\s+|already\s+|just\s+)?
           (?:passed|elapsed|gone\s+by)\s+since\s+{_FILLER})

@@ -8,21 +8,21 @@ from . import dates_calendar as cal
 from . import dates_patterns as pt
 from .dates_calendar import Val
 from .dates_lexicon import CENTURY_WORDS, DECADE_WORDS, SEASONS, month_number, parse_ordinal
-from .dates_text import (THE, Item, Scanner, glued_number, glued, extend_left, prev_word,
-                         word_before)
+from .dates_text import THE, Item, Scanner, extend_left, glued, glued_number, prev_word, word_before
 from .types import Precision
 
 P = Precision
 
 
-PART_OF_WORDS = {"beginning": "early", "start": "early", "outset": "early", "early part": "early",
-            "first months": "early", "early months": "early", "middle": "mid", "end": "late",
-            "close": "late", "latter part": "late", "later part": "late", "last months": "late",
-            "closing months": "late", "final months": "late", "first half": "h1",
-            "second half": "h2", "latter half": "h2", "first quarter": "q1", "second quarter": "q2",
-            "third quarter": "q3", "fourth quarter": "q4", "last quarter": "q4", "final quarter": "q4"}
-
-
+# "the end of 1943" and its kin -> the part of docs/dates.md they name (see dates_calendar).
+PART_OF_WORDS = {
+    "beginning": "early", "start": "early", "outset": "early", "early part": "early",
+    "first months": "early", "early months": "early", "middle": "mid", "end": "late", "close": "late",
+    "latter part": "late", "later part": "late", "last months": "late", "closing months": "late",
+    "final months": "late", "first half": "h1", "second half": "h2", "latter half": "h2",
+    "first quarter": "q1", "second quarter": "q2", "third quarter": "q3", "fourth quarter": "q4",
+    "last quarter": "q4", "final quarter": "q4",
+}
 
 
 def scan_parts(sc: Scanner) -> list[Item]:

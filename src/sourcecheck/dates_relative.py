@@ -12,7 +12,8 @@ from . import dates_patterns as pt
 from .dates_calendar import Val
 from .dates_lexicon import FEW, SEASONS, month_number
 from .dates_periods import PART_OF_WORDS
-from .dates_text import DETERMINERS, THE, Item, Scanner, glued, extend_left, number_before, prev_word, word_before
+from .dates_text import (DETERMINERS, THE, Item, Scanner, extend_left, glued, number_before, prev_word,
+                         word_before)
 from .types import Precision
 
 P = Precision

@@ -108,9 +108,10 @@ def _operators(text: str, items: list[Item]) -> dict[int, _Op]:
         if w in _SIMPLE_OPS and cue not in _OP_CUES:
             ops[it.start] = _Op(_SIMPLE_OPS[w], ws)
             continue
-        if w in _CUED_OPS and cue not in _CUED_OPS[w]:
+        long_since = w == "of" and "since" in text[max(0, it.start - 70):it.start].lower()
+        if w in _CUED_OPS and cue not in _CUED_OPS[w] and not long_since:
             continue  # "the Treaty of 12 March", "from 1939 to 1945": no operator
-        reach = pt.OPS_REACH if cue in _OP_CUES else 30
+        reach = pt.OPS_REACH if cue in _OP_CUES or long_since else 30
         m = pt.OPS_BEFORE.search(text, max(0, it.start - reach), it.start)
         if m is None:
             continue
@@ -195,8 +196,8 @@ class _Resolver:
         # the dates emitted so far, as anchors: (interval, start, end); an open interval
         # ("by 1939") anchors by the date it names ("in May of that year" is May 1939)
         self.points: list[tuple[Val, int, int]] = []
-        # every day named with its year: (month, day) -> (year, where it was named)
-        self.days: dict[tuple[int, int], tuple[int, TimeAnchor]] = {}
+        # every day named with its year: (month, day) -> (year, start, end of where it was named)
+        self.days: dict[tuple[int, int], tuple[int, int, int]] = {}
         self.doc = doc
         self.doc_val = _val(doc) if doc is not None else None
         self.doc_anchor = TimeAnchor(kind="document", text=doc.text) if doc is not None else None
@@ -226,8 +227,7 @@ class _Resolver:
             self.memo[key] = r
             if r is not None and it.kind == "abs" and r[0].precision == P.DAY:
                 x = r[0].earliest
-                self.days[(x.month, x.day)] = (x.year, TimeAnchor(
-                    kind="text", text=self.text[it.start:it.end], start=it.start, end=it.end))
+                self.days[(x.month, x.day)] = (x.year, it.start, it.end)
         return self.memo[key]
 
     # anchors
@@ -236,7 +236,8 @@ class _Resolver:
         """Year of a year-less date: the same day named with its year earlier ("22 June 1941" ...
         "the eve of 22 June"), else the nearest preceding date within one year, else the document's."""
         if it.key is not None and it.key in self.days:
-            return self.days[it.key]
+            y, s, e = self.days[it.key]
+            return y, self._text_anchor(s, e)
         for v, s, e in reversed(self.points):
             y = cal.single_year(v)
             if y is not None:
@@ -316,11 +317,23 @@ class _Resolver:
         return war_val(it.op, it.data["edge"], war.start, war.end, it.data["offset"]), anchor
 
     def _range(self, it: Item):
-        rb = self.resolve(it.inner2)
+        a, b = it.inner, it.inner2
+        if b.kind == "partial" and a.kind != "partial":
+            # "from 1 May 1941 to 3 June": the second end takes its year from the first
+            ra = self.resolve(a)
+            if ra is None or ra[0].latest is None:
+                return None
+            va, y = ra[0], ra[0].latest.year
+            vb = b.fn(y)
+            if vb is not None and vb.latest < va.earliest:
+                vb = b.fn(y + 1)  # "from December 1941 to March" ends in 1942
+            if vb is None or va.earliest is None or vb.latest < va.earliest:
+                return None
+            return Val(va.earliest, vb.latest, P.RANGE), ra[1]
+        rb = self.resolve(b)
         if rb is None:
             return None
         vb, anchor = rb
-        a = it.inner
         if a.kind == "partial" and vb.earliest is not None:
             y = vb.earliest.year if vb.latest is None else vb.latest.year
             va = a.fn(y)

@@ -12,6 +12,7 @@ bare four-digit numbers.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -126,16 +127,16 @@ def next_word(text: str, pos: int) -> str:
 # The word before a position is read by matching forward in the reversed text: one anchored
 # match instead of a search. The reversed copy of the text being tagged is kept here.
 _WORD_REV = re.compile(r"\s*(?:([(\[])|((?:[^\W\d_]|[.'’-]){1,40}))")
-_reversed: tuple[str, str, dict[int, tuple[str, int]]] = ("", "", {})
+# Per thread, so that two threads tagging two texts do not evict each other's copy.
+_local = threading.local()
 
 
 def word_before(text: str, pos: int) -> tuple[str, int]:
     """The word before `pos`, lower-cased ("in", "germany's", "mid-", "c.") or "(" / "[", and
     where it starts; ("", pos) when there is none."""
-    global _reversed
-    cached = _reversed  # one read of the tuple: safe if another thread replaces it meanwhile
-    if cached[0] is not text:
-        cached = _reversed = (text, text[::-1], {})
+    cached = getattr(_local, "cached", None)
+    if cached is None or cached[0] is not text:
+        cached = _local.cached = (text, text[::-1], {})
     memo = cached[2]
     if pos in memo:
         return memo[pos]
@@ -155,8 +156,7 @@ def word_before(text: str, pos: int) -> tuple[str, int]:
 
 def forget_text() -> None:
     """Drop the reversed copy and memo of the last text (called when a tagging run ends)."""
-    global _reversed
-    _reversed = ("", "", {})
+    _local.cached = None
 
 
 def number_before(text: str, pos: int) -> tuple[int, int] | None:
@@ -235,12 +235,10 @@ def glued(text: str, s: int) -> bool:
 
 
 def glued_number(text: str, s: int) -> bool:
-    """A number glued to what precedes it: "x1941", "$1941", "1.1941", "1,941", "1939-45"."""
+    """A number glued to what precedes it: "x1941", "$1941", "No.1941", "1.1941", "1,941", "3/1941"."""
     if s == 0:
         return False
     c = text[s - 1]
-    if c.isalnum() or c in "$£€#§/_-–—":
+    if c.isalnum() or c in "$£€#§/_":
         return True
-    if c in ".,:" and s >= 2 and text[s - 2].isdigit():
-        return True
-    return c.isspace() and s >= 2 and text[s - 2] in "-–—"
+    return c in ".,:" and s >= 2 and (text[s - 2].isdigit() or text[s - 2].isalpha() and c == ".")
