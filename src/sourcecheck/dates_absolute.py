@@ -13,7 +13,7 @@ import re
 from . import dates_calendar as cal
 from . import dates_patterns as pt
 from .dates_calendar import Val
-from .dates_lexicon import month_number, parse_ordinal
+from .dates_lexicon import ORDINALS, month_number, parse_ordinal
 from .dates_text import (THE, Item, Scanner, extend_left, glued_number, is_count, next_word, prev_word,
                          word_before, year_reads_as_year)
 from .types import Precision
@@ -30,7 +30,7 @@ def scan_years(sc: Scanner) -> list[Item]:
     text = sc.text
     out: list[Item] = []
     years: set[int] = set()  # ends of the years read so far, for lists of years
-    for m in sc.finditer(pt.YEAR_LED, pt.T_DIGIT):
+    for m in sc.at(pt.YEAR_LED, pt.T_DIGIT):
         if m.start() in sc.years_taken and m.end() == m.end("y1"):
             continue  # the year of "22 June 1941": the longer reading wins anyway
         if glued_number(text, m.start()):
@@ -107,7 +107,7 @@ def _day_item(s: int, e: int, mo: int, d: int, y: str | None) -> Item | None:
 def scan_days(sc: Scanner) -> list[Item]:
     text = sc.text
     out: list[Item] = []
-    for m in sc.finditer(pt.DAY_NUM, pt.T_DIGIT):
+    for m in sc.at(pt.DAY_NUM, pt.T_DIGIT):
         if glued_number(text, m.start()):
             continue
         mo = month_number(m.group("m"))
@@ -116,15 +116,7 @@ def scan_days(sc: Scanner) -> list[Item]:
             out.append(it)
             if m.group("y"):
                 sc.years_taken.add(m.start("y"))
-    for m in sc.finditer(pt.DAY_WORD, pt.T_MONTH):
-        start = extend_left(text, m.start(), THE)
-        if start == m.start() or text[m.start() - 1].isalnum():
-            continue  # "the first of May", never "first of May" alone
-        d, mo = parse_ordinal(m.group("dw")), month_number(m.group("m"))
-        it = _day_item(start, m.end(), mo, d, m.group("y")) if d else None
-        if it:
-            out.append(it)
-    for m in itertools.chain(sc.finditer(pt.ISO_DAY, pt.T_DIGIT), sc.finditer(pt.DOTTED_DAY, pt.T_DIGIT)):
+    for m in itertools.chain(sc.at(pt.ISO_DAY, pt.T_DIGIT), sc.at(pt.DOTTED_DAY, pt.T_DIGIT)):
         if glued_number(text, m.start()):
             continue
         if m.re is pt.ISO_DAY:
@@ -147,10 +139,28 @@ _FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", 
                 "september", "october", "november", "december"}
 
 
+def _ordinal_of_before(text: str, pos: int) -> tuple[int, int] | None:
+    """"the first of", "the twenty-second of" right before a month: (the day, where "the" starts).
+    An ordinal word needs "the" ("first of May" alone is not read)."""
+    i = pos
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    if text[max(0, i - 3):i] not in (" of", "\nof"):
+        return None  # the common case, settled without reading words
+    w, s = word_before(text, i - 2)
+    d = ORDINALS.get(w)
+    w2, s2 = word_before(text, s)
+    if w2 in ("twenty", "thirty") and ORDINALS.get(f"{w2}-{w}"):
+        d, (w2, s2) = ORDINALS[f"{w2}-{w}"], word_before(text, s2)
+    if d is None or w2 != "the":
+        return None
+    return d, s2
+
+
 def scan_months(sc: Scanner) -> list[Item]:
     text = sc.text
     out: list[Item] = []
-    for m in sc.finditer(pt.MONTH_LED, pt.T_MONTH):
+    for m in sc.at(pt.MONTH_LED, pt.T_MONTH):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "-"):
             continue
         name = m.group("m")
@@ -162,6 +172,11 @@ def scan_months(sc: Scanner) -> list[Item]:
                 if m.group("y1"):
                     sc.years_taken.add(m.start("y1"))
             continue
+        word_day = _ordinal_of_before(text, m.start())  # "the first of May 1945"
+        if word_day is not None:
+            it = _day_item(word_day[1], m.end(), mo, word_day[0], m.group("y2"))
+            if it:
+                out.append(it)
         if m.group("y2"):
             v = cal.month(int(m.group("y2")), mo)
             if v:
@@ -180,7 +195,7 @@ def scan_months(sc: Scanner) -> list[Item]:
 def scan_ranges(sc: Scanner) -> list[Item]:
     text = sc.text
     out: list[Item] = []
-    for m in sc.finditer(pt.MONTH_RANGE, pt.T_MONTH):
+    for m in sc.at(pt.MONTH_RANGE, pt.T_MONTH):
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "-"):
             continue
         m1, m2 = month_number(m.group("m1")), month_number(m.group("m2"))
@@ -200,7 +215,7 @@ def scan_ranges(sc: Scanner) -> list[Item]:
         elif frm in _FROM:
             out.append(Item(start, m.end(), "partial", fn=f, prio=1))
     for pat, trig in ((pt.DAY_RANGE, pt.T_DIGIT), (pt.MONTH_DAY_RANGE, pt.T_MONTH)):
-        for m in sc.finditer(pat, trig):
+        for m in sc.at(pat, trig):
             if glued_number(text, m.start()) and pat is pt.DAY_RANGE:
                 continue
             d1, d2 = parse_ordinal(m.group("d1")), parse_ordinal(m.group("d2"))

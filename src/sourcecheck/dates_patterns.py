@@ -45,8 +45,6 @@ SEASON_LEAD = r"[SsAaFfWw](?:pring|ummer|utumn|all|inter)\b"
 
 # "22 June 1941", "22nd of June", "22 June, 1941" (a leading "the" is taken in code).
 DAY_NUM = _c(rf"(?P<d>\d\d?)(?:st|nd|rd|th)?(?!\d)(?:\s+of)?\s+(?P<m>{MONTH})(?:,?\s+(?P<y>{YEAR}))?")
-# "the first of May 1945": an ordinal word needs "the" before it (checked in code).
-DAY_WORD = _c(rf"(?P<dw>{ORD_WORD})\s+of\s+(?P<m>{MONTH})(?:,?\s+(?P<y>{YEAR}))?")
 # "June 22, 1941", "June 22", "June 1941", "June of 1941", and a month name alone.
 MONTH_LED = _c(rf"""(?P<m>{MONTH})
     (?:\s+(?P<d>{DAYNUM})(?:,?\s+(?P<y1>{YEAR}))?|,?\s+(?:of\s+)?(?P<y2>{YEAR}))?""")
@@ -180,9 +178,13 @@ SENTENCE_END = re.compile(r"[.!?][\"'’”)]*(?:\s+|$)(?=[\"'‘“(]?[A-Z0-9]|
 
 # ---- triggers: (pattern, characters before, characters after) ----
 # Each opens on a character class, so sre skips to candidates fast; a trigger may fire on more
-# than the words named, it only marks where to look.
+# than the words named, it only marks where to look. A pattern that opens on its trigger is tried
+# once at each trigger (`Scanner.at`); the others are searched in windows around it
+# (`Scanner.finditer`, with the characters before and after given here).
 T_DIGIT = (re.compile(r"\d+"), 45, 40)
 T_MONTH = (re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"), 45, 40)
+T_EARLY = (re.compile(r"[EeMmLl](?:arly|id|ate)(?=[-\s])"), 0, 0)
+T_SEASON = (re.compile(SEASON_LEAD), 0, 0)
 T_DECADE = (re.compile(r"0(?:'s|’s|s)\b|ties\b"), 50, 5)
 T_CENTURY = (re.compile(r"[Cc]entur"), 70, 20)
 T_REL_N = (re.compile(r"[DdWwFfMmYyCc](?:ays?|eeks?|ortnights?|onths?|ears?|ecades?|entury|enturies)"

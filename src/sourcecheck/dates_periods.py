@@ -28,7 +28,7 @@ PART_OF_WORDS = {
 def scan_parts(sc: Scanner) -> list[Item]:
     out: list[Item] = []
     text = sc.text
-    for m in sc.finditer(pt.EARLY_LATE, pt.T_DIGIT, pt.T_MONTH):
+    for m in sc.at(pt.EARLY_LATE, pt.T_EARLY):
         if glued(text, m.start()):
             continue
         part = m.group("pp").lower()
@@ -161,7 +161,7 @@ _SEASON_CTX = {"in", "during", "by", "until", "till", "since", "through", "throu
 def scan_seasons(sc: Scanner) -> list[Item]:
     text = sc.text
     out: list[Item] = []
-    for m in sc.finditer(pt.SEASON_Y, pt.T_DIGIT):
+    for m in sc.at(pt.SEASON_Y, pt.T_SEASON):
         s1 = SEASONS.get(m.group("s1").lower())
         if s1 is None or glued(text, m.start()):
             continue
@@ -184,7 +184,7 @@ def scan_seasons(sc: Scanner) -> list[Item]:
         v = cal.season(y, s1)
         if v:
             out.append(Item(start, end, "abs", v))
-    for m in sc.finditer(pt.SEASON_BARE, pt.T_WORD):
+    for m in sc.at(pt.SEASON_BARE, pt.T_SEASON):
         s1 = SEASONS.get(m.group("s").lower())
         if s1 is None or s1 == 9 and m.group("s").lower() == "fall" or glued(text, m.start()):
             continue

@@ -33,7 +33,7 @@ def offset_fn(n: int, unit: str, sign: int) -> Callable[[Val], Val | None]:
 def scan_relative(sc: Scanner) -> list[Item]:
     text = sc.text
     out: list[Item] = []
-    for m in sc.finditer(pt.REL_N, pt.T_REL_N):
+    for m in sc.at(pt.REL_N, pt.T_REL_N):
         if glued(text, m.start()):
             continue
         nb = number_before(text, m.start())
@@ -57,7 +57,7 @@ def scan_relative(sc: Scanner) -> list[Item]:
             part = PART_OF_WORDS[m.group("pos").lower()]
             fn = _month_part_of if m.group("u") == "month" else _year_part_of
             out.append(Item(m.start(), m.end(), "rel", fn=lambda a, part=part, fn=fn: fn(a, part)))
-    for m in sc.finditer(pt.REL_OF_YEAR, pt.T_WORD):
+    for m in sc.at(pt.REL_OF_YEAR, pt.T_SEASON, pt.T_MONTH):
         name = m.group("name").lower()
         if glued(text, m.start()) or (name not in SEASONS and month_number(m.group("name")) is None):
             continue

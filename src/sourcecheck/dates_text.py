@@ -64,6 +64,7 @@ class Scanner:
     def __init__(self, text: str):
         self.text = text
         self._windows: dict[int, list[tuple[int, int]]] = {}
+        self._starts: dict[tuple[str, int], list[int]] = {}
         self.years_taken: set[int] = set()  # years read inside a day or month ("22 June 1941")
 
     def _windows_of(self, trigger: tuple[re.Pattern[str], int, int]) -> list[tuple[int, int]]:
@@ -82,6 +83,23 @@ class Scanner:
             # must not end inside one, or "1941" could be read as "19".
             self._windows[key] = [(lo, _WORD_TAIL.match(text, hi).end()) for lo, hi in out]
         return self._windows[key]
+
+    def at(self, pattern: re.Pattern[str], *triggers: tuple[re.Pattern[str], int, int]):
+        """Matches of a pattern that opens on its trigger: one anchored attempt per trigger."""
+        starts = self._starts_of(triggers[0])
+        if len(triggers) > 1:
+            starts = sorted({p for t in triggers for p in self._starts_of(t)})
+        match, text = pattern.match, self.text
+        for p in starts:
+            m = match(text, p)
+            if m is not None:
+                yield m
+
+    def _starts_of(self, trigger: tuple[re.Pattern[str], int, int]) -> list[int]:
+        key = ("starts", id(trigger))
+        if key not in self._starts:
+            self._starts[key] = [m.start() for m in trigger[0].finditer(self.text)]
+        return self._starts[key]
 
     def finditer(self, pattern: re.Pattern[str], *triggers: tuple[re.Pattern[str], int, int]):
         wins = sorted(w for t in triggers for w in self._windows_of(t))
@@ -235,10 +253,13 @@ def glued(text: str, s: int) -> bool:
 
 
 def glued_number(text: str, s: int) -> bool:
-    """A number glued to what precedes it: "x1941", "$1941", "No.1941", "1.1941", "1,941", "3/1941"."""
+    """A number glued to what precedes it: "x1941", "$1941", "No.1941", "1.1941", "1,941", "3/1941",
+    "12-1941"."""
     if s == 0:
         return False
     c = text[s - 1]
     if c.isalnum() or c in "$£€#§/_":
         return True
+    if c in "-–—" and s >= 2 and text[s - 2].isdigit():
+        return True  # the second number of "1941-1942-1943" or "12-1941"
     return c in ".,:" and s >= 2 and (text[s - 2].isdigit() or text[s - 2].isalpha() and c == ".")
