@@ -465,6 +465,8 @@ def test_infer_document_date_from_a_dateline(text, span, earliest, latest, line)
     "Germany invaded Russia on 22 June 1941 and reached Moscow in December 1941.",
     "In 1943 Churchill travelled to Turkey. Two years later the war ended.",
     "No dates at all.",
+    "Stalingrad, 1942\n\nAn essay written long after the battle.",
+    "1942\n\nA title that is a year.",
     "A long preamble. Another sentence. A third one. And a fourth. Eight months have passed since 22 June 1941.",
 ])
 def test_infer_document_date_returns_none_for_mere_mentions(text):

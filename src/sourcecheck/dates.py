@@ -55,7 +55,10 @@ _WRITING = re.compile(
     re.IGNORECASE)
 _LABEL = re.compile(r"(?i:written|dated|published|composed|date)\b[ \t]*(?:(?i:in|on)\b|:)?[ \t]*")
 _PLACE = re.compile(r"[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3},[ \t]+")
-_DATELINE_PRECISIONS = {P.DAY, P.MONTH, P.YEAR, P.SEASON, P.PART}
+# What a dateline may give: a labelled one ("Written in 1942") any calendar unit; a bare or placed
+# one only a day or month, since a line "Stalingrad, 1942" or "1942" is more often a title.
+_LABELLED_PRECISIONS = {P.DAY, P.MONTH, P.YEAR, P.SEASON, P.PART}
+_BARE_PRECISIONS = {P.DAY, P.MONTH}
 
 
 def _sentence_number(text: str, pos: int) -> int:
@@ -76,12 +79,14 @@ def _dateline(text: str) -> tuple[TimeRef, str] | None:
         if len(line.strip()) > 80:
             continue
         i = len(line) - len(line.lstrip())
-        i += 1 if line[i:i + 1] in "([" and line[i:i + 1] else 0
-        m = _LABEL.match(line, i) or _PLACE.match(line, i)
+        if line[i:i + 1] in ("(", "["):
+            i += 1
+        label = _LABEL.match(line, i)
+        m = label or _PLACE.match(line, i)
         j = m.end() if m else i
         rest = line[j:].rstrip().rstrip(".)]").rstrip()
         ref = parse_date_value(rest) if rest else None
-        if ref is None or ref.precision not in _DATELINE_PRECISIONS:
+        if ref is None or ref.precision not in (_LABELLED_PRECISIONS if label else _BARE_PRECISIONS):
             continue
         s = start + j
         ref = ref.model_copy(update={"start": s, "end": s + len(rest), "text": text[s:s + len(rest)]})
