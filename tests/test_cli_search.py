@@ -130,6 +130,14 @@ def test_missing_store_path_is_an_input_error(tmp_path):
                        store_path=tmp_path / "none.db", mode="bm25", out=out)
 
 
+def test_missing_default_store_is_an_input_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCECHECK_HOME", str(tmp_path / "home"))
+    with pytest.raises(InputNotFound, match="no evidence store at .*store.db"):
+        search_command("x", queries_file=None, k=5, as_json=False, between=None,
+                       store_path=None, mode="bm25", out=io.StringIO())
+    assert not (tmp_path / "home").exists()  # searching never creates an empty store
+
+
 def test_modes_through_the_command(store):
     for mode in ("bm25", "dense", "hybrid"):
         code, out = run(store, "Molotov Ribbentrop pact", k=1, as_json=True, mode=mode)

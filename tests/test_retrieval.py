@@ -412,15 +412,25 @@ def test_real_store_and_embedder(tmp_path):
     try:
         importer.import_documents(store, docs, embed=False)
         r = Retriever(store)
-        # the query shares almost no words with its passage: only the dense side can find it,
-        # and only after the lazy path has embedded it.
-        hits = r.search("Hitler and Stalin agreed not to attack each other shortly before the war", k=3)
+        assert len(store.passages_without_vectors(limit=100)) == len(facts)
+        # Only "Moscow" links the query to its passage; the lazy path embeds the BM25 candidates,
+        # so the dense side can then rank the pact passage first.
+        hits = r.search("Which agreement between Berlin and Moscow came just before the war?", k=3)
         assert "Molotov-Ribbentrop Pact" in [h.title for h in hits]
+        pact = next(h for h in hits if h.title == "Molotov-Ribbentrop Pact")
+        assert pact.dense_rank is not None
+        left = {pid for pid, _ in store.passages_without_vectors(limit=100)}
+        assert pact.passage_id not in left
+        assert left, "passages that were never BM25 candidates are not embedded"
         hybrid = r.search("When did the German army surrender at Stalingrad?", k=3)
         assert hybrid[0].title == "Battle of Stalingrad"
         assert hybrid[0].bm25_rank is not None and hybrid[0].dense_rank is not None
+        importer.ensure_vectors(store, [p for p, _ in store.passages_without_vectors(limit=100)])
         dense = r.search("the first people to walk on the lunar surface", k=1, mode="dense")
         assert dense[0].title == "Apollo 11"
+        window = Between(earliest=dt.date(1960, 1, 1), latest=dt.date(1969, 12, 31))
+        dated = r.search("crisis between the superpowers", k=5, between=window)
+        assert dated and {h.title for h in dated} <= {"Cuban Missile Crisis", "Apollo 11"}
         for h in hybrid:
             assert store.source_text(h.source_id)[h.start:h.end] == h.text
     finally:

@@ -126,6 +126,13 @@ def render_hits(query: str, hits: list[SearchHit], *, width: int = 140) -> str:
     return buffer.getvalue()
 
 
+def _default_path() -> Path | None:
+    from . import store as store_module
+
+    default = getattr(store_module, "default_store_path", None)
+    return Path(default()) if default is not None else None
+
+
 def search_command(
     query: str | None,
     *,
@@ -158,9 +165,10 @@ def search_command(
 
     owned = store is None
     if store is None:
-        if store_path is not None and not Path(store_path).exists():
-            raise InputNotFound(f"no evidence store at {store_path}; build one with `sourcecheck corpus add` first")
-        store = open_default_store(store_path)
+        path = Path(store_path) if store_path is not None else _default_path()
+        if path is not None and not path.exists():
+            raise InputNotFound(f"no evidence store at {path}; import sources into it first (sourcecheck corpus ...)")
+        store = open_default_store(path)
     try:
         retriever = Retriever(store, embedder=embedder)
         if queries is None:
