@@ -185,6 +185,7 @@ T_DIGIT = (re.compile(r"\d+"), 45, 40)
 T_MONTH = (re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"), 45, 40)
 T_EARLY = (re.compile(r"[EeMmLl](?:arly|id|ate)(?=[-\s])"), 0, 0)
 T_SEASON = (re.compile(SEASON_LEAD), 0, 0)
+T_PART = (re.compile(r"(?:beginning|start|outset|middle|end|close|part|half|quarter|months)\s+of\b"), 30, 45)
 T_DECADE = (re.compile(r"0(?:'s|’s|s)\b|ties\b"), 50, 5)
 T_CENTURY = (re.compile(r"[Cc]entur"), 70, 20)
 T_REL_N = (re.compile(r"[DdWwFfMmYyCc](?:ays?|eeks?|ortnights?|onths?|ears?|ecades?|entury|enturies)"

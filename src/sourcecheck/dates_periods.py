@@ -39,7 +39,7 @@ def scan_parts(sc: Scanner) -> list[Item]:
             continue
         mo = month_number(m.group("m"))
         out.append(_month_part_item(m.start(), m.end(), mo, part, m.group("my")))
-    for m in sc.finditer(pt.PART_OF, pt.T_DIGIT, pt.T_MONTH, pt.T_CENTURY):
+    for m in sc.finditer(pt.PART_OF, pt.T_PART):
         if glued(text, m.start()):
             continue
         part = PART_OF_WORDS.get(" ".join(m.group("pos").lower().split()))
