@@ -399,6 +399,7 @@ def test_seed_002_whole_essay():
         ("Since 22 June 1941", D(1941, 6, 22), None, P.OPEN),
         ("September 1939", D(1939, 9, 1), D(1939, 9, 30), P.MONTH),
         ("the very eve of 22 June", D(1941, 6, 21), D(1941, 6, 21), P.DAY),
+        ("22 June", D(1941, 6, 22), D(1941, 6, 22), P.DAY),  # the date the eve is counted from
         ("22 June 1941", D(1941, 6, 22), D(1941, 6, 22), P.DAY),
         ("Since 1939", D(1939, 1, 1), None, P.OPEN),
         ("December 1939", D(1939, 12, 1), D(1939, 12, 31), P.MONTH),
@@ -523,3 +524,16 @@ def test_pathological_inputs_stay_linear():
         t = time.process_time()
         tag_times(text)
         assert time.process_time() - t < 3.0, chunk
+
+
+@pytest.mark.parametrize("text, outer, inner", [
+    ("Three months after 22 June 1941, German troops had encircled Kiev.", "Three months after 22 June 1941", "22 June 1941"),
+    ("On the eve of 22 June 1941, Stalin refused to believe it.", "the eve of 22 June 1941", "22 June 1941"),
+    ("The day before 6 June 1944 the weather cleared.", "The day before 6 June 1944", "6 June 1944"),
+])
+def test_offset_from_a_named_date_yields_both_dates(text, outer, inner):
+    assert [r.text for r in tag_times(text)] == [outer, inner]
+
+
+def test_open_interval_names_one_date_only():
+    assert [r.text for r in tag_times("Since 1939 the border has moved.")] == ["Since 1939"]

@@ -39,6 +39,9 @@ def scan_all(text: str) -> tuple[list[Item], list[tuple[int, int, str]]]:
 
 
 _RANGE_CONN = re.compile(r"\s*[-–—]\s*|\s+(?:to|until|till|through|and)\s+", re.IGNORECASE)
+# Offsets from a date the text names ("three months after 22 June 1941", "the eve of 22 June")
+# yield both the offset date and the named one (docs/dates.md, "Nested expressions").
+NESTING_OPS = frozenset({"passed", "itis", "nrel", "eve", "dayrel"})
 _OP_NAMES = ("passed", "itis", "nrel", "eve", "dayrel", "dayof", "since", "until", "after", "before",
              "from", "between", "circa")
 
@@ -169,8 +172,8 @@ def _compose_ops(text: str, items: list[Item], ops: dict[int, _Op]) -> list[Item
             out.append(_onwards(text, it, op if op.name == "from" else None))
             continue
         out.append(Item(op.start, it.end, "op", inner=it, op=op.name, data=op.data))
-        if op.name in ("passed", "itis"):
-            out.append(it)  # the one nesting docs/dates.md allows: the writing time and its anchor
+        if op.name in NESTING_OPS:
+            out.append(it)  # the date an offset is counted from is a date mention of its own
     return out
 
 
@@ -380,7 +383,7 @@ class _Resolver:
 
 def _fallback(it: Item) -> list[Item]:
     """What to emit when a composed item does not resolve: its parts, as they are."""
-    if it.kind == "op" and it.op not in ("passed", "itis"):
+    if it.kind == "op" and it.op not in NESTING_OPS:
         return [it.inner]
     if it.kind == "range":
         return [it.inner, it.inner2]
