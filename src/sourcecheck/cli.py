@@ -72,6 +72,33 @@ def claims(
         sys.stdout.write(text)
 
 
+SEARCH_EXAMPLES = """
+Examples:
+
+  sourcecheck search "Hitler-Stalin pact" --k 5
+  sourcecheck search "Stalingrad" --between 1942 1943 --json
+  sourcecheck search --queries claims.jsonl --json > results.jsonl   # lines {"id", "query"}
+"""
+
+
+@app.command(epilog=SEARCH_EXAMPLES)
+def search(
+    query: Annotated[Optional[str], typer.Argument(help="What to look for.")] = None,
+    queries: Annotated[Optional[Path], typer.Option("--queries", help="Batch mode: a JSONL file of {\"id\", \"query\"} lines ('-' for stdin).")] = None,
+    k: Annotated[int, typer.Option("--k", help="How many passages to return per query.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output (one line per query in batch mode).")] = False,
+    between: Annotated[Optional[tuple[str, str]], typer.Option(help="Only passages about this time: --between 1942 1943 (* for an open side).")] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", help="Evidence store (default: $SOURCECHECK_HOME/store.db or the user data directory).")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid (BM25 + dense, fused), bm25 or dense.")] = "hybrid",
+) -> None:
+    """Search the evidence store: hybrid BM25 + dense retrieval with rank fusion."""
+    from .cli_search import search_command
+
+    code = search_command(query, queries_file=queries, k=k, as_json=as_json, between=between, store_path=store, mode=mode, out=sys.stdout)
+    if code:
+        raise typer.Exit(code)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the report that `--json` prints."""
