@@ -351,3 +351,13 @@ def test_a_second_process_sees_new_vectors(tmp_path):
         assert {pid for pid, _ in reader.search_dense(np.asarray([1, 0, 0, 0], np.float32), k=10)} == set(ids)
         writer.remove_source("pact")
         assert reader.search_dense(np.asarray([1, 0, 0, 0], np.float32)) == []
+
+
+def test_usearch_then_onnxruntime_does_not_crash():
+    """Regression: usearch 2.26.2 to 2.26.6 made `import onnxruntime` afterwards die with SIGSEGV,
+    which killed any process that searched an HNSW index before loading the embedder."""
+    pytest.importorskip("usearch")
+    pytest.importorskip("onnxruntime")
+    run = subprocess.run([sys.executable, "-c", "import usearch.index; import onnxruntime; print('ok')"],
+                         capture_output=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == b"ok", f"exit {run.returncode}: {run.stderr.decode()[-500:]}"

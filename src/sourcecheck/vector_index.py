@@ -27,7 +27,8 @@ _log = logging.getLogger(__name__)
 # Stands in for a missing `about` date: such a passage overlaps no interval.
 _NO_EARLIEST = np.iinfo(np.int64).max
 _NO_LATEST = np.iinfo(np.int64).min
-USEARCH_PIP = "usearch==2.26.6"
+# 2.26.2 to 2.26.6 crash the process (SIGSEGV) when onnxruntime is imported after them.
+USEARCH_PIP = "usearch==2.26.1"
 
 
 def usearch_available() -> bool:
