@@ -138,7 +138,9 @@ def read_sources(
     for given in paths:
         name = os.fspath(given)
         if name in PACK_NAMES and not os.path.exists(name):
-            yield from _read_pack(PACK_NAMES[name], None, name)
+            if name not in seen:
+                seen.add(name)
+                yield from _read_pack(PACK_NAMES[name], None, name)
             continue
         path = Path(name)
         try:

@@ -119,7 +119,8 @@ def parse_line(raw: bytes, where: str, *, first_line: bool = False) -> SourceDoc
     if obj.get("published") is not None:
         published = normalise_published(obj["published"])
         if published is None:
-            return bad(f"'published' {json.dumps(obj['published'])[:40]} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+            shown = json.dumps(obj["published"], ensure_ascii=False)[:40]
+            return bad(f"'published' {shown} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
     ident = str(ident).strip()
     return SourceDocument(
         id=ident,

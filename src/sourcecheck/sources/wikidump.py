@@ -325,6 +325,7 @@ def _at_line_start(text: str, index: int, indent: str) -> bool:
         index -= 1
     return index == 0 or text[index - 1] == "\n"
 
+
 _CLOSES = {"}}": "{{", "]]": "[[", "|}": "{|"}
 
 
@@ -385,6 +386,12 @@ def _render_template(content: str) -> str:
                 "birth-date", "death-date", "dob", "date", "start date and age", "end date and age",
                 "birth year and age", "death year and age", "film date", "release date"):
         return _render_date(positional)
+    if name in _CURRENCIES:
+        return f"{_CURRENCIES[name]}{arg(0)}" if arg(0) else ""
+    if name == "frac" and positional:
+        return " ".join(positional[:-2] + ["/".join(positional[-2:])]) if len(positional) > 1 else f"1/{arg(0)}"
+    if name in ("fl.", "floruit"):
+        return f"fl. {arg(0)}".strip()
     if name in ("as of",):
         return f"As of {_render_date(positional)}".strip()
     if name in ("quote", "blockquote", "quotation", "cquote", "quote box"):
@@ -405,6 +412,10 @@ def _render_date(positional: list[str]) -> str:
     return year
 
 
+_CURRENCIES = {"us$": "US$", "usd": "US$", "£": "£", "gbp": "£", "€": "€", "eur": "€", "¥": "¥", "a$": "A$",
+               "ca$": "CA$", "inr": "₹", "₹": "₹"}
+
+
 def _render_lines(text: str) -> str:
     """Headings to "X." lines, list items to lines, reference sections and table debris dropped.
 
@@ -414,14 +425,15 @@ def _render_lines(text: str) -> str:
     out: list[str] = []
     paragraph: list[str] = []
     skip_level = 0  # inside a "References"-like section of this heading level (0: not skipping)
+    heading_at = -1  # index in `out` of the last heading
 
     def flush() -> None:
         if paragraph:
             out.append(" ".join(paragraph))
             paragraph.clear()
 
-    def blank() -> None:
-        if out and out[-1]:
+    def blank() -> None:  # one blank line between paragraphs, none right after a heading
+        if out and out[-1] and len(out) - 1 != heading_at:
             out.append("")
 
     for raw in text.split("\n"):
@@ -436,6 +448,7 @@ def _render_lines(text: str) -> str:
             if not skip_level and title:
                 blank()
                 out.append(title if title[-1] in ".?!:" else title + ".")
+                heading_at = len(out) - 1
             continue
         if skip_level:
             continue
