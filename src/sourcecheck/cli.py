@@ -99,6 +99,65 @@ def search(
         raise typer.Exit(code)
 
 
+corpus_app = typer.Typer(help="Manage the evidence store: add sources, list, stats, remove.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Evidence store (default: $SOURCECHECK_HOME/store.db or the user data directory).")]
+
+CORPUS_ADD_EXAMPLES = """
+Examples:
+
+  sourcecheck corpus add notes/ articles.jsonl          # files, folders (.txt .md .html .pdf), JSONL
+  sourcecheck corpus add enwiki-20240101-pages.xml.bz2  # a Wikipedia XML dump, streamed
+  sourcecheck corpus add pack:starter                   # the 10,033 Wikipedia lead summaries
+  sourcecheck corpus add pack:history --embed-budget 300  # the history pack; vectors for 5 min, the rest lazily
+"""
+
+
+@corpus_app.command("add", epilog=CORPUS_ADD_EXAMPLES)
+def corpus_add(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, .jsonl, .xml(.bz2) dumps, pack:starter, pack:history.", metavar="PATH...")],
+    store: StoreOption = None,
+    embed: Annotated[bool, typer.Option("--embed/--no-embed", help="Compute dense vectors now (else lazily, when searched).")] = True,
+    embed_budget: Annotated[Optional[float], typer.Option(help="Seconds of embedding at most; the rest is embedded lazily.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    silent: Annotated[bool, typer.Option("--silent", "-s", help="No progress bar or warnings on stderr.")] = False,
+) -> None:
+    """Import sources into the evidence store (idempotent: an unchanged source is skipped)."""
+    from .cli_corpus import corpus_add as run
+
+    code = run(paths, store_path=store, embed=embed, embed_budget=embed_budget, silent=silent, out=sys.stdout, err=sys.stderr, as_json=as_json)
+    if code:
+        raise typer.Exit(code)
+
+
+@corpus_app.command("list")
+def corpus_list(
+    store: StoreOption = None,
+    kind: Annotated[Optional[str], typer.Option(help="Only sources of this kind (file, jsonl, wikipedia, wikipedia-summary, ...).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per source.")] = False,
+) -> None:
+    """List the sources in the store: id, kind, passages, title."""
+    from .cli_corpus import corpus_list as run
+
+    run(store_path=store, kind=kind, as_json=as_json, out=sys.stdout)
+
+
+@corpus_app.command("stats")
+def corpus_stats(store: StoreOption = None, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Counts of sources, passages and vectors, and the store's size on disk."""
+    from .cli_corpus import corpus_stats as run
+
+    run(store_path=store, as_json=as_json, out=sys.stdout)
+
+
+@corpus_app.command("remove")
+def corpus_remove(source_ids: Annotated[list[str], typer.Argument(help="Source ids (see corpus list).", metavar="SOURCE_ID...")], store: StoreOption = None) -> None:
+    """Remove sources and their passages from the store."""
+    from .cli_corpus import corpus_remove as run
+
+    run(source_ids, store_path=store, out=sys.stdout)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the report that `--json` prints."""
