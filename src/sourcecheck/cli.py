@@ -90,9 +90,20 @@ def search(
     between: Annotated[Optional[tuple[str, str]], typer.Option(help="Only passages about this time: --between 1942 1943 (* for an open side).")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", help="Evidence store (default: $SOURCECHECK_HOME/store.db or the user data directory).")] = None,
     mode: Annotated[str, typer.Option(help="hybrid (BM25 + dense, fused), bm25 or dense.")] = "hybrid",
+    online: Annotated[bool, typer.Option("--online", help="Also ask Wikipedia online (opt-in) and cache the pages found into the store.")] = False,
 ) -> None:
     """Search the evidence store: hybrid BM25 + dense retrieval with rank fusion."""
     from .cli_search import search_command
+
+    if online and query:
+        from .cli_corpus import _open
+        from .online_cache import cache_online
+
+        cache = _open(store, create=True)
+        try:
+            cache_online(cache, [query], warn=lambda line: sys.stderr.write(f"warning: {line}\n"))
+        finally:
+            cache.close()
 
     code = search_command(query, queries_file=queries, k=k, as_json=as_json, between=between, store_path=store, mode=mode, out=sys.stdout)
     if code:
