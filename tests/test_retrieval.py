@@ -368,6 +368,50 @@ def test_ensure_without_embedder_parameter_is_called_positionally(monkeypatch, h
     assert seen and "pact" in seen[0]
 
 
+def test_parallel_and_sequential_agree(store):
+    queries = ["Yalta conference February", "Stalingrad surrender", "pact", "Turkey neutral war"]
+    with Retriever(store, embedder=FakeEmbedder(), parallel=True) as par:
+        a = par.search_many(queries, k=4)
+        assert par._pool is not None
+    assert par._pool is None  # closed on leaving the block
+    b = Retriever(store, embedder=FakeEmbedder(), parallel=False).search_many(queries, k=4)
+    assert [[(h.passage_id, h.score, h.bm25_rank, h.dense_rank) for h in r] for r in a] == \
+        [[(h.passage_id, h.score, h.bm25_rank, h.dense_rank) for h in r] for r in b]
+
+
+def test_bm25_runs_beside_the_embedding(store):
+    import threading
+
+    seen = {}
+
+    class SlowEmbedder(FakeEmbedder):
+        def embed(self, texts):
+            seen["embed"] = threading.get_ident()
+            return super().embed(texts)
+
+    original = store.search_bm25
+
+    def bm25(*args, **kwargs):
+        seen["bm25"] = threading.get_ident()
+        return original(*args, **kwargs)
+
+    store.search_bm25 = bm25
+    with Retriever(store, embedder=SlowEmbedder()) as r:
+        r.search("Yalta")
+    assert seen["bm25"] != seen["embed"] == threading.get_ident()
+
+
+def test_embedding_error_propagates_after_bm25_finishes(store):
+    class Broken:
+        def embed(self, texts):
+            raise RuntimeError("model broke")
+
+    with Retriever(store, embedder=Broken()) as r:
+        with pytest.raises(RuntimeError, match="model broke"):
+            r.search("Yalta")
+        assert r.search("Yalta", mode="bm25")[0].passage_id == "yalta"
+
+
 def test_module_search_with_explicit_store(store):
     hits = retrieval.search("Stalingrad", store=store, k=2, embedder=FakeEmbedder())
     assert hits[0].passage_id == "stalingrad"

@@ -169,8 +169,8 @@ def search_command(
         if path is not None and not path.exists():
             raise InputNotFound(f"no evidence store at {path}; import sources into it first (sourcecheck corpus ...)")
         store = open_default_store(path)
+    retriever = Retriever(store, embedder=embedder)
     try:
-        retriever = Retriever(store, embedder=embedder)
         if queries is None:
             assert query is not None
             hits = retriever.search(query, k=k, between=window, mode=mode)  # type: ignore[arg-type]
@@ -194,5 +194,6 @@ def search_command(
             out.flush()
         return 0
     finally:
+        retriever.close()
         if owned:
             store.close()

@@ -100,7 +100,10 @@ class Retriever:
 
     Construction is cheap: the embedder loads on the first search that needs it (pass one in to
     share it or to test with a fake). `candidates` is how deep each list is read before fusion;
-    `weights` multiplies each list's reciprocal ranks (BM25 first, dense second).
+    `weights` multiplies each list's reciprocal ranks (BM25 first, dense second). With `parallel`
+    the BM25 search runs in a worker thread while the query is embedded, so a hybrid query costs
+    about the longer of the two rather than their sum; the store must then accept calls from
+    another thread (the SQLite store opens one connection per thread). `close()` stops the worker.
 
     >>> retriever = Retriever(store, candidates=50)              # doctest: +SKIP
     >>> retriever.search("Stalingrad surrender 1943", k=5, mode="hybrid")
@@ -115,6 +118,7 @@ class Retriever:
         candidates: int = 50,
         lazy_vectors: bool = True,
         weights: tuple[float, float] = (1.0, 1.0),
+        parallel: bool = True,
     ) -> None:
         if candidates < 1:
             raise ValueError(f"candidates must be at least 1, got {candidates}")
@@ -128,8 +132,10 @@ class Retriever:
         self.candidates = int(candidates)
         self.lazy_vectors = lazy_vectors
         self.weights = (float(weights[0]), float(weights[1]))
+        self.parallel = parallel
         # None: not checked yet; True: every passage had a vector when last checked.
         self._all_vectors: bool | None = None
+        self._pool: Any = None
 
     # -- the embedder, loaded lazily --------------------------------------------------------
 
@@ -167,14 +173,23 @@ class Retriever:
         if not queries:
             return []
         depth = max(self.candidates, k) if mode == "hybrid" else k
-        bm25_lists: list[list[tuple[str, float]]] = [[] for _ in queries]
-        if mode in ("hybrid", "bm25"):
-            bm25_lists = [self._bm25(q, depth, between) for q in queries]
-        dense_lists: list[list[tuple[str, float]]] = [[] for _ in queries]
-        if mode in ("hybrid", "dense"):
+        empty: list[list[tuple[str, float]]] = [[] for _ in queries]
+        bm25_lists, dense_lists = empty, list(empty)
+        if mode == "bm25":
+            bm25_lists = self._bm25_all(queries, depth, between)
+        else:
+            if mode == "hybrid" and self.parallel:
+                future = self._worker().submit(self._bm25_all, queries, depth, between)
+                try:
+                    vectors = self.embed_queries([q if q.strip() else " " for q in queries])
+                finally:
+                    bm25_lists = future.result()
+            else:
+                if mode == "hybrid":
+                    bm25_lists = self._bm25_all(queries, depth, between)
+                vectors = self.embed_queries([q if q.strip() else " " for q in queries])
             if mode == "hybrid" and self.lazy_vectors:
                 self._fill_vectors([pid for ranking in bm25_lists for pid, _ in ranking])
-            vectors = self.embed_queries([q if q.strip() else " " for q in queries])
             dense_lists = [
                 self.store.search_dense(vectors[i], k=depth, between=between) if queries[i].strip() else []
                 for i in range(len(queries))
@@ -183,6 +198,28 @@ class Retriever:
         for bm25, dense in zip(bm25_lists, dense_lists):
             results.append(self._rank(bm25, dense, k=k, mode=mode))
         return results
+
+    def _bm25_all(self, queries: list[str], depth: int, between: Between | None) -> list[list[tuple[str, float]]]:
+        return [self._bm25(q, depth, between) for q in queries]
+
+    def _worker(self) -> Any:
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sourcecheck-bm25")
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the BM25 worker thread (the store stays open: it is the caller's)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def __enter__(self) -> "Retriever":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _bm25(self, query: str, depth: int, between: Between | None) -> list[tuple[str, float]]:
         if not query.strip():
@@ -262,13 +299,13 @@ def search(
     >>> for hit in search("Hitler-Stalin pact", k=3):              # doctest: +SKIP
     ...     print(hit.title, hit.start, hit.end)
     """
-    if store is not None:
-        return Retriever(store, embedder=embedder).search(query, k=k, between=between, mode=mode)
-    opened = open_default_store()
+    opened = open_default_store() if store is None else None
     try:
-        return Retriever(opened, embedder=embedder).search(query, k=k, between=between, mode=mode)
+        with Retriever(store if store is not None else opened, embedder=embedder) as retriever:  # type: ignore[arg-type]
+            return retriever.search(query, k=k, between=between, mode=mode)
     finally:
-        opened.close()
+        if opened is not None:
+            opened.close()
 
 
 def open_default_store(path: Any = None) -> EvidenceStore:
