@@ -72,6 +72,10 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         INSERT INTO meta(key, value) VALUES ('vector_generation', '0');
     """),
+    (2, "passage generation counter, for the in-memory BM25 arrays", """
+        -- Bumped whenever passages are deleted, so readers know to reload (sqlite_bm25).
+        INSERT OR IGNORE INTO meta(key, value) VALUES ('passage_generation', '0');
+    """),
 ]
 
 

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .sqlite_bm25 import LexicalIndex
 from .sqlite_schema import migrate
 from .store import AddResult, Between, StoreStats, content_hash
 from .types import Passage, SourceDocument, SourceInfo
@@ -54,6 +55,7 @@ class SQLiteStore:
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._index = VectorIndex(hnsw_threshold=hnsw_threshold, hnsw_path=self.path.with_name(self.path.name + ".usearch"))
+        self._lexical = LexicalIndex()
         migrate(self._conn())
 
     # -- connections ------------------------------------------------------------------------
@@ -125,7 +127,8 @@ class SQLiteStore:
         had_vectors = conn.execute(
             "DELETE FROM vectors WHERE passage_pk IN (SELECT pk FROM passages WHERE source_pk = ?)", (source_pk,)
         ).rowcount
-        conn.execute("DELETE FROM passages WHERE source_pk = ?", (source_pk,))  # the trigger updates the FTS index
+        if conn.execute("DELETE FROM passages WHERE source_pk = ?", (source_pk,)).rowcount:  # the trigger updates FTS
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'passage_generation'")
         conn.execute("DELETE FROM source_texts WHERE source_pk = ?", (source_pk,))
         conn.execute("DELETE FROM sources WHERE pk = ?", (source_pk,))
         if had_vectors:
@@ -179,24 +182,26 @@ class SQLiteStore:
         return [found[i] for i in ids if i in found]
 
     def search_bm25(self, query: str, *, k: int = 20, between: Between | None = None) -> list[tuple[str, float]]:
-        match = fts_query(query)
-        if match is None or k <= 0:
+        """BM25 over passage text (see `sourcecheck.sqlite_bm25` for how it is computed fast)."""
+        terms = query_terms(query)
+        if not terms or k <= 0:
             return []
-        where, params = _between_sql(between)
-        # bm25() is lower-is-better (negative); negate so that higher is better, as the protocol says.
-        sql = ("SELECT p.id, -bm25(passages_fts) AS score FROM passages_fts JOIN passages p ON p.pk = passages_fts.rowid"
-               f" WHERE passages_fts MATCH ?{where} ORDER BY bm25(passages_fts) LIMIT ?")
-        return [(r[0], float(r[1])) for r in self._conn().execute(sql, (match, *params, k))]
+        conn = self._conn()
+        window = None if between is None else (_ordinal(between.earliest), _ordinal(between.latest))
+        hits = self._lexical.search(conn, terms, k, window)
+        return self._ids(conn, hits)
+
+    def _ids(self, conn: sqlite3.Connection, hits: list[tuple[int, float]]) -> list[tuple[str, float]]:
+        if not hits:
+            return []
+        ids = dict(conn.execute(f"SELECT pk, id FROM passages WHERE pk IN ({','.join('?' * len(hits))})", [pk for pk, _ in hits]))
+        return [(ids[pk], score) for pk, score in hits if pk in ids]
 
     def search_dense(self, vector: "np.ndarray", *, k: int = 20, between: Between | None = None) -> list[tuple[str, float]]:
         conn = self._conn()
         self._index.sync(conn)
         window = None if between is None else (_ordinal(between.earliest), _ordinal(between.latest))
-        hits = self._index.search(vector, k, window)
-        if not hits:
-            return []
-        ids = dict(conn.execute(f"SELECT pk, id FROM passages WHERE pk IN ({','.join('?' * len(hits))})", [pk for pk, _ in hits]))
-        return [(ids[pk], score) for pk, score in hits if pk in ids]
+        return self._ids(conn, self._index.search(vector, k, window))
 
     # -- vectors ----------------------------------------------------------------------------
 
@@ -318,36 +323,29 @@ _STOPWORDS = frozenset(
 _TERM = re.compile(r"\w+")
 
 
-def fts_query(text: str, *, max_terms: int = 32) -> str | None:
-    """An FTS5 MATCH expression for free text: its words, each quoted, joined by OR.
+def query_terms(text: str, *, max_terms: int = 32) -> list[str]:
+    """The words of a free-text query that BM25 ranks by: lower-cased, deduplicated, stop words
+    dropped (unless nothing else is left). Words only, so no query syntax can get through.
 
-    Quoting makes every user string safe (`"AND (` is two harmless words, not syntax); stop
-    words are dropped unless nothing else is left. None when the text has no words at all.
+    >>> query_terms('Who signed the "pact" AND (why)?')
+    ['signed', 'pact']
+    """
+    words = [w for w in dict.fromkeys(w.lower() for w in _TERM.findall(text)) if w.strip("_")]
+    content = [w for w in words if w not in _STOPWORDS]
+    return (content or words)[:max_terms]
+
+
+def fts_query(text: str, *, max_terms: int = 32) -> str | None:
+    """An FTS5 MATCH expression for free text: its `query_terms`, each quoted, joined by OR.
+
+    Quoting makes every user string safe (`"AND (` is two harmless words, not syntax). None when
+    the text has no words at all.
 
     >>> fts_query('Who signed the "pact" AND (why)?')
     '"signed" OR "pact"'
     """
-    words = list(dict.fromkeys(w.lower() for w in _TERM.findall(text)))
-    content = [w for w in words if w not in _STOPWORDS and w != "_" * len(w)]
-    terms = (content or [w for w in words if w != "_" * len(w)])[:max_terms]
-    if not terms:
-        return None
-    return " OR ".join(f'"{t}"' for t in terms)
-
-
-def _between_sql(between: Between | None) -> tuple[str, tuple[int, ...]]:
-    if between is None:
-        return "", ()
-    where, params = [], []
-    if between.earliest is not None:
-        where.append(" AND p.about_latest >= ?")
-        params.append(between.earliest.toordinal())
-    if between.latest is not None:
-        where.append(" AND p.about_earliest <= ?")
-        params.append(between.latest.toordinal())
-    if not where:  # Between() with both sides open: only passages that have dates at all
-        where.append(" AND p.about_earliest IS NOT NULL")
-    return "".join(where), tuple(params)
+    terms = query_terms(text, max_terms=max_terms)
+    return " OR ".join(f'"{t}"' for t in terms) if terms else None
 
 
 def _check_passages(source: SourceDocument, passages: Sequence[Passage]) -> None:
