@@ -361,3 +361,13 @@ def test_usearch_then_onnxruntime_does_not_crash():
     run = subprocess.run([sys.executable, "-c", "import usearch.index; import onnxruntime; print('ok')"],
                          capture_output=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == b"ok", f"exit {run.returncode}: {run.stderr.decode()[-500:]}"
+
+
+def test_prepare_search_builds_the_graph_once_past_the_threshold(tmp_path):
+    pytest.importorskip("usearch")
+    path = tmp_path / "s.db"
+    with SQLiteStore(path, hnsw_threshold=50) as store:
+        assert store.prepare_search() is False  # no vectors yet
+        _bulk(store, 10, np.random.default_rng(9))
+        assert store.prepare_search() is True
+        assert Path(f"{path}.usearch").exists()

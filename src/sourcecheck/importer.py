@@ -119,6 +119,9 @@ def import_documents(
         left = None if run.budget is None else max(0.0, run.budget - run.embed_seconds)
         run.vectors += embed_missing(store, budget_s=left, progress=progress, embedder=run.embedder,
                                      batch_size=max(batch_size, 64), source_ids=unchanged_ids, _run=run)
+    prepare = getattr(store, "prepare_search", None)
+    if run.vectors and prepare is not None:
+        prepare()  # a large store builds its HNSW graph now, not in the first query after
     return run.summary()
 
 

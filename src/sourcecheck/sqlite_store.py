@@ -280,6 +280,11 @@ class SQLiteStore:
             _bump_generation(conn)
         return count
 
+    def prepare_search(self) -> bool:
+        """Build and save the HNSW graph now if the vectors have reached `hnsw_threshold`
+        (otherwise the first dense search after an import pays for it). True if there is one."""
+        return self._index.prepare(self._conn())
+
     # -- the rest ---------------------------------------------------------------------------
 
     def stats(self) -> StoreStats:
