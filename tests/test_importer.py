@@ -166,9 +166,11 @@ def test_a_failing_embedder_still_writes_the_text(store):
         def embed(self, texts):
             raise RuntimeError("onnx exploded")
 
-    summary = import_documents(store, [article(1), article(2)], embedder=Broken())
-    assert summary.added == 2 and store.stats().passages_with_vectors == 0
-    assert any("onnx exploded" in i.reason for i in summary.issues)
+    broken = Broken()
+    summary = import_documents(store, [article(i) for i in range(10)], embedder=broken, batch_size=4)
+    assert summary.added == 10 and store.stats().passages_with_vectors == 0
+    assert [i.source for i in summary.issues] == ["(embedder)"] and "onnx exploded" in summary.issues[0].reason
+    assert summary.failed == 0  # the sources themselves are in
 
 
 def test_progress_counts_rate_and_eta(store, fake):

@@ -181,9 +181,12 @@ class _Run:
         try:
             vectors = self.embed(texts)
         except Exception as exc:  # noqa: BLE001 - write the text anyway; vectors can come later
+            # A missing or broken model fails every batch alike: say so once, stop trying, and
+            # leave the vectors to lazy embedding.
             vectors = None
-            for source, _ in batch:
-                self.issues.append(ImportIssue(source=source.id, reason=f"not embedded: {_describe(exc)}", status="failed"))
+            self.enabled = False
+            self.issues.append(ImportIssue(source="(embedder)", reason=f"embedding stopped, passages left for later: {_describe(exc)}",
+                                           status="failed"))
         offset = 0
         for source, passages in batch:
             part = None if vectors is None else vectors[offset:offset + len(passages)]

@@ -214,8 +214,10 @@ class SQLiteStore:
         wanted = list(dict.fromkeys(source_ids))
         for begin in range(0, len(wanted), _IN_CHUNK):
             part = wanted[begin:begin + _IN_CHUNK]
-            sql = (f"SELECT p.id, p.text FROM passages p JOIN sources s ON s.pk = p.source_pk"
-                   f" WHERE s.id IN ({','.join('?' * len(part))}) AND p.has_vector = 0 ORDER BY p.pk LIMIT ?")
+            # "+has_vector": look passages up by source, not by the pending index, which would
+            # walk every pending passage of the store (seconds at 400k).
+            sql = (f"SELECT p.id, p.text FROM passages p WHERE p.source_pk IN (SELECT pk FROM sources"
+                   f" WHERE id IN ({','.join('?' * len(part))})) AND +p.has_vector = 0 ORDER BY p.pk LIMIT ?")
             out.extend((r[0], r[1]) for r in conn.execute(sql, (*part, limit - len(out))))
             if len(out) >= limit:
                 break
