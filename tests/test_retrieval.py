@@ -190,7 +190,7 @@ def test_rrf_rejects_bad_arguments():
 def test_hybrid_fuses_scripted_rankings(store):
     store.bm25_override = [("pact", 9.0), ("yalta", 5.0), ("turkey", 1.0)]
     store.dense_override = [("turkey", 0.9), ("pact", 0.8), ("stalingrad", 0.1)]
-    hits = Retriever(store, embedder=FakeEmbedder(), lazy_vectors=False).search("anything", k=4)
+    hits = Retriever(store, embedder=FakeEmbedder(), lazy_vectors=False, rrf_k=60).search("anything", k=4)
     assert [h.passage_id for h in hits] == ["pact", "turkey", "yalta", "stalingrad"]
     assert hits[0].score == pytest.approx(1 / 61 + 1 / 62)
     assert (hits[0].bm25_rank, hits[0].dense_rank) == (1, 2)
