@@ -371,3 +371,21 @@ def test_prepare_search_builds_the_graph_once_past_the_threshold(tmp_path):
         _bulk(store, 10, np.random.default_rng(9))
         assert store.prepare_search() is True
         assert Path(f"{path}.usearch").exists()
+
+
+def test_hnsw_with_a_wide_date_filter_oversamples(tmp_path):
+    pytest.importorskip("usearch")
+    import datetime as dt
+
+    rng = np.random.default_rng(11)
+    with SQLiteStore(tmp_path / "s.db", hnsw_threshold=100) as store:
+        store._index.exact_filter_limit = 0  # force the graph path even for a narrow filter
+        vectors = _bulk(store, 30, rng)
+        by_id = {p.id: p for p in store.passages(list(vectors))}
+        window = Between(earliest=dt.date(1900, 1, 1), latest=dt.date(1940, 12, 31))
+        for q in rng.standard_normal((5, 16)).astype(np.float32):
+            hits = store.search_dense(q, k=10, between=window)
+            assert len(hits) == 10
+            assert all(by_id[pid].about_earliest <= dt.date(1940, 12, 31) for pid, _ in hits)
+            allowed = {pid: v for pid, v in vectors.items() if by_id[pid].about_earliest and by_id[pid].about_earliest <= dt.date(1940, 12, 31)}
+            assert hits[0][0] in _exact(allowed, q, 3)

@@ -46,6 +46,9 @@ class VectorIndex:
     `hnsw_path` is where the HNSW graph is saved (None: never saved).
     """
 
+    # A date filter that keeps at most this many vectors is searched exactly among them.
+    exact_filter_limit = 20_000
+
     def __init__(self, *, hnsw_threshold: int = 200_000, hnsw_path: Path | None = None) -> None:
         self.hnsw_threshold = hnsw_threshold
         self.hnsw_path = hnsw_path
@@ -252,7 +255,7 @@ class VectorIndex:
     def _approximate(self, q: np.ndarray, k: int, mask: np.ndarray | None) -> list[tuple[int, float]]:
         n = self._n
         selected = n if mask is None else int(mask.sum())
-        if mask is not None and selected <= 20_000:
+        if mask is not None and selected <= self.exact_filter_limit:
             # A narrow filter: exact search over the few vectors it keeps is cheaper and complete.
             rows = np.flatnonzero(mask)
             vectors = np.asarray(self._hnsw.get(self._pks[rows].astype(np.uint64), dtype=np.float32), np.float32)
