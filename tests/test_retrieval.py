@@ -479,3 +479,68 @@ def test_real_store_and_embedder(tmp_path):
             assert store.source_text(h.source_id)[h.start:h.end] == h.text
     finally:
         store.close()
+
+
+# --- the benchmark's scoring and the history gold set --------------------------------------
+
+
+def _bench_module():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "bench_retrieval.py"
+    spec = importlib.util.spec_from_file_location("bench_retrieval", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_bench_scoring_by_hand():
+    bench = _bench_module()
+    ranked = [["a", "b", "c"], ["x", "y", "z"], ["q", "g1", "g2"]]
+    gold = [{"c"}, {"nope"}, {"g1", "g2", "g3"}]
+    assert bench.recall_at(ranked, gold, 1) == 0
+    assert bench.recall_at(ranked, gold, 2) == pytest.approx(1 / 3)
+    assert bench.recall_at(ranked, gold, 3) == pytest.approx(2 / 3)
+    assert bench.gold_fraction_at(ranked, gold, 3) == pytest.approx((1 + 0 + 2 / 3) / 3)
+    assert bench.mrr_at(ranked, gold, 3) == pytest.approx((1 / 3 + 0 + 1 / 2) / 3)
+    assert bench.recall_at([], [], 5) == 0.0
+
+
+def test_bench_fusion_is_the_retrievers(store):
+    bench = _bench_module()
+    store.bm25_override = [("pact", 9.0), ("yalta", 5.0), ("turkey", 1.0)]
+    store.dense_override = [("turkey", 0.9), ("pact", 0.8), ("stalingrad", 0.1)]
+    live = Retriever(store, embedder=FakeEmbedder(), lazy_vectors=False, rrf_k=10, candidates=2).search("q", k=3)
+    offline = bench.fuse(["pact", "yalta", "turkey"], ["turkey", "pact", "stalingrad"], rrf_k=10, candidates=2, weights=(1.0, 1.0), k=3)
+    assert [h.passage_id for h in live] == offline
+
+
+def test_bench_split_rule_is_stable():
+    bench = _bench_module()
+    assert bench.split_of("1") == bench.split_of("1")
+    splits = [bench.split_of(str(i)) for i in range(2000)]
+    assert 0.25 < splits.count("tune") / len(splits) < 0.35
+
+
+def test_history_gold_set_is_well_formed():
+    import gzip
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    items = [json.loads(line) for line in open(root / "bench" / "data" / "history_retrieval.jsonl", encoding="utf-8") if line.strip()]
+    assert len(items) >= 60
+    assert len({i["id"] for i in items}) == len(items)
+    assert {i["label"] for i in items} == {"SUPPORTED", "REFUTED"}
+    for item in items:
+        assert set(item) == {"id", "claim", "gold_title", "gold_quote", "label"}
+        assert item["gold_quote"] and item["gold_quote"] not in item["claim"], "claims paraphrase, they do not quote"
+    summaries = root.parent / "shared" / "data" / "wikipedia-vital-articles-summaries" / "summaries_en.json.gz"
+    if not summaries.exists():
+        pytest.skip("the starter corpus summaries are not here")
+    corpus = json.load(gzip.open(summaries))
+    for item in items:
+        summary = corpus[item["gold_title"]]["extract"]
+        assert item["gold_quote"] in summary, item["id"]
+        assert item["claim"].rstrip(".") not in summary, item["id"]
