@@ -389,3 +389,20 @@ def test_hnsw_with_a_wide_date_filter_oversamples(tmp_path):
             assert all(by_id[pid].about_earliest <= dt.date(1940, 12, 31) for pid, _ in hits)
             allowed = {pid: v for pid, v in vectors.items() if by_id[pid].about_earliest and by_id[pid].about_earliest <= dt.date(1940, 12, 31)}
             assert hits[0][0] in _exact(allowed, q, 3)
+
+
+def test_a_search_never_builds_a_large_graph_itself(tmp_path):
+    pytest.importorskip("usearch")
+    path = tmp_path / "s.db"
+    rng = np.random.default_rng(13)
+    with SQLiteStore(path, hnsw_threshold=50) as store:
+        store._index.build_in_search = 10
+        vectors = _bulk(store, 10, rng)
+        q = rng.standard_normal(16).astype(np.float32)
+        assert [pid for pid, _ in store.search_dense(q, k=3)] == _exact(vectors, q, 3)
+        assert not store._index.uses_hnsw  # too big to build inside a query
+        assert store.prepare_search() is True and store._index.uses_hnsw
+    with SQLiteStore(path, hnsw_threshold=50) as store:
+        store._index.build_in_search = 10
+        store.search_dense(q, k=3)
+        assert store._index.uses_hnsw  # the saved graph is loaded, not rebuilt

@@ -289,6 +289,9 @@ def embed_missing(
             elapsed = time.monotonic() - start
             progress(ImportProgress(phase="embed", unit="passages", done=done, total=None, vectors=done,
                                     elapsed_s=elapsed, rate=done / elapsed if elapsed > 0 else 0.0))
+    prepare = getattr(store, "prepare_search", None)
+    if done and _run is None and prepare is not None:
+        prepare()
     return done
 
 

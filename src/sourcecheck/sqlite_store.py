@@ -42,10 +42,11 @@ class SQLiteStore:
     """The SQLite backend of `EvidenceStore` (see `sourcecheck.store`).
 
     `hnsw_threshold`: from this many vectors on, dense search uses an HNSW graph (usearch),
-    saved beside the database as `<name>.usearch`; below it, search is exact.
+    built by `prepare_search()` (the importer calls it) and saved beside the database as
+    `<name>.usearch`; below it, or before the graph is built, search is exact.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, hnsw_threshold: int = 200_000, timeout: float = 60.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, hnsw_threshold: int = 100_000, timeout: float = 60.0) -> None:
         self.path = Path(path)
         if str(path) == ":memory:":
             raise ValueError("SQLiteStore needs a file (each thread opens its own connection); use a temporary path")

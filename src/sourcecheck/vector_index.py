@@ -5,9 +5,12 @@ up to date before each search at the cost of one small query: new vectors are ap
 vector row has a growing `seq`), and after a deletion (meta `vector_generation` changed) the rows
 are compared by (passage pk, seq) so only what changed is loaded or dropped.
 
-Exact search is one matrix-vector product (200k x 384 float32 is 300 MB and ~30 ms on 2 cores).
-Above `hnsw_threshold` vectors an HNSW graph (usearch, float16) answers in about a millisecond;
-it is saved beside the database so the next process does not rebuild it. usearch is optional:
+Exact search is one matrix-vector product on one BLAS thread (measured on 2 busy cores: 200k x
+384 float32, 300 MB, p95 38 ms). From `hnsw_threshold` vectors on (default 100k, so that a
+200k-passage store answers in a few ms) an HNSW graph (usearch, float16) is used instead. It is
+built by `prepare()` at the end of an import (about a minute for 200k vectors on 2 cores) and
+saved beside the database, so the next process loads it instead of rebuilding; a search only
+adds the few vectors embedded since (lazy embedding). usearch is optional:
 without it, search stays exact at any size.
 """
 
@@ -49,8 +52,10 @@ class VectorIndex:
     # A date filter that keeps at most this many vectors is searched exactly among them.
     exact_filter_limit = 20_000
 
-    def __init__(self, *, hnsw_threshold: int = 200_000, hnsw_path: Path | None = None) -> None:
+    def __init__(self, *, hnsw_threshold: int = 100_000, hnsw_path: Path | None = None, build_in_search: int = 20_000) -> None:
         self.hnsw_threshold = hnsw_threshold
+        self.build_in_search = build_in_search
+        self._rejected: object = ()  # file marker of a saved graph found too far behind
         self.hnsw_path = hnsw_path
         self._lock = threading.RLock()
         self._generation: int | None = None
@@ -143,18 +148,33 @@ class VectorIndex:
         count = conn.execute("SELECT count(*) FROM vectors").fetchone()[0]
         if count < self.hnsw_threshold or not usearch_available():
             return False
-        self.sync(conn)
-        self.save()
-        return self._hnsw is not None
+        with self._lock:
+            self.sync(conn)
+            self._maybe_hnsw(build=True)
+            self.save()
+            return self._hnsw is not None
+
+    def _file_marker(self) -> int | None:
+        try:
+            return None if self.hnsw_path is None else self.hnsw_path.stat().st_mtime_ns
+        except OSError:
+            return None
 
     # -- HNSW -------------------------------------------------------------------------------
 
-    def _maybe_hnsw(self) -> None:
+    def _maybe_hnsw(self, build: bool = False) -> None:
+        """Switch to the HNSW graph once past the threshold: the saved one if it is (nearly) up
+        to date, else a new one, but a search builds at most `build_in_search` vectors into it;
+        larger builds wait for `prepare()` (run at the end of an import), so no query ever
+        stalls for minutes. Until then search stays exact."""
         if self._hnsw is not None or self._n < self.hnsw_threshold:
             return
         if not usearch_available():
             _log.info("%d vectors: exact search (install %s for an HNSW index)", self._n, USEARCH_PIP)
             return
+        marker = self._file_marker()
+        if not build and marker == self._rejected:
+            return  # the same saved graph (or none) was found too far behind already
         from usearch.index import Index
 
         index = Index(ndim=self._dim, metric="cos", dtype="f16", connectivity=16, expansion_add=128, expansion_search=128)
@@ -171,9 +191,13 @@ class VectorIndex:
             stored = stored[current]
         else:
             stale = stored
+        new = ~np.isin(live, stored)
+        if not build and len(stale) + int(new.sum()) > self.build_in_search:
+            self._rejected = marker
+            _log.info("%d vectors and no up-to-date HNSW graph: exact search until prepare_search()", self._n)
+            return
         if len(stale):
             index.remove(stale)
-        new = ~np.isin(live, stored)
         if new.any():
             index.add(live[new], self._matrix[:self._n][new], threads=_threads())
         self._hnsw = index
