@@ -202,13 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         # `sourcecheck claims x | head`: the reader went away; nothing is wrong.
         sys.stderr.close()
         return 0
-    except Exception as exc:  # click's usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+    except Exception as exc:  # the command-line parser's usage errors, and anything unexpected
+        # typer vendors its own copy of click, so its exceptions are recognised by shape.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             return exc.exit_code
-        if isinstance(exc, click.exceptions.Exit):
+        if type(exc).__name__ == "Exit" and isinstance(getattr(exc, "exit_code", None), int):
             return exc.exit_code
         sys.stderr.write(f"error: unexpected {type(exc).__name__}: {exc} (please report this with the command you ran)\n")
         return 1
