@@ -289,7 +289,7 @@ class StoreContract:
         store.set_vectors([pid], unit([axis(2)]))
         assert store.search_dense(np.asarray(axis(0), np.float32), k=1)[0][1] == pytest.approx(0.0, abs=1e-4)
         assert store.search_dense(np.asarray(axis(2), np.float32), k=1)[0] == (pid, pytest.approx(1.0, abs=1e-4))
-        assert store.stats().passages_with_vectors == len(passages_of(doc)) - 0 - (len(passages_of(doc)) - 1)
+        assert store.stats().passages_with_vectors == 1
 
     def test_set_vectors_skips_unknown_ids_and_checks_dimensions(self, store):
         doc = source("y", YALTA)
