@@ -537,3 +537,20 @@ def test_offset_from_a_named_date_yields_both_dates(text, outer, inner):
 
 def test_open_interval_names_one_date_only():
     assert [r.text for r in tag_times("Since 1939 the border has moved.")] == ["Since 1939"]
+
+
+def test_words_spelled_like_document_words_are_not_dates():
+    # regression: "text" matched the opening of the "today / this / last / next" pattern and crashed
+    text = "The sole surviving manuscript is a ninth-century Carolingian text, Vatican lat. 1873."
+    assert [r.text for r in tag_times(text)] == ["ninth-century"]
+    assert tag_times("Nast and Yast wrote this text last.") == []
+
+
+def test_words_spelled_like_decade_words_are_not_dates():
+    # regression: "sorties" matched the opening of the "the forties" pattern and crashed
+    assert [r.text for r in tag_times("The squadron flew 300 sorties in 1943 and the parties met.")] == ["1943"]
+
+
+def test_words_spelled_like_early_late_are_not_dates():
+    # regression: "running mate in 1996" was read as a part of 1996 and crashed
+    assert [r.text for r in tag_times("When Kemp became Dole's running mate in 1996, the rate in 1997 rose.")] == ["1996", "1997"]

@@ -32,6 +32,8 @@ def scan_parts(sc: Scanner) -> list[Item]:
         if glued(text, m.start()):
             continue
         part = m.group("pp").lower()
+        if part not in cal.MONTH_PARTS:
+            continue  # the pattern's opening class also admits "mate", "date", "rate"
         if m.group("y"):
             v = cal.year_part(int(m.group("y")), part)
             if v:
@@ -106,7 +108,9 @@ def scan_decades(sc: Scanner) -> list[Item]:
         if word:
             if glued(text, m.start()):
                 continue
-            d = DECADE_WORDS[m.group("word").lower()]
+            d = DECADE_WORDS.get(m.group("word").lower())
+            if d is None:
+                continue  # the pattern's opening class also admits "sorties", "parties"
             w, ws = word_before(text, m.start())
             cent = CENTURY_WORDS.get(w.rstrip("-"))  # "the nineteen-thirties"
             s0 = ws if cent else m.start()
@@ -168,7 +172,9 @@ def scan_seasons(sc: Scanner) -> list[Item]:
         start = extend_left(text, m.start(), THE)
         y = int(m.group("y"))
         if m.group("s2"):
-            s2 = SEASONS[m.group("s2").lower()]
+            s2 = SEASONS.get(m.group("s2").lower())
+            if s2 is None:
+                continue
             a, b = cal.season(y, s1), cal.season(y, s2)
             if a and b and a.earliest > b.earliest:
                 a = cal.season(y - 1, s1)

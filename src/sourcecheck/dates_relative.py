@@ -54,7 +54,9 @@ def scan_relative(sc: Scanner) -> list[Item]:
             out.append(Item(m.start(), m.end(), "rel", fn=fn))
     for m in sc.finditer(pt.REL_PART, pt.T_WORD):
         if not glued(text, m.start()):
-            part = PART_OF_WORDS[m.group("pos").lower()]
+            part = PART_OF_WORDS.get(m.group("pos").lower())
+            if part is None:
+                continue
             fn = _month_part_of if m.group("u") == "month" else _year_part_of
             out.append(Item(m.start(), m.end(), "rel", fn=lambda a, part=part, fn=fn: fn(a, part)))
     for m in sc.at(pt.REL_OF_YEAR, pt.T_SEASON, pt.T_MONTH):
@@ -71,7 +73,10 @@ def scan_relative(sc: Scanner) -> list[Item]:
         if m.group("u") and (prev_word(text, m.start()) in DETERMINERS or
                                  prev_word(text, m.start()).endswith(("'s", "’s"))):
             continue  # "the last year of the war" is not last year
-        if m.group("word").lower() in ("this", "last", "next") and not m.group("u"):
+        word = m.group("word").lower()
+        if word not in DOC_WORDS:
+            continue  # the pattern's opening class also admits "text", "Nast", "Yast"
+        if word in ("this", "last", "next") and not m.group("u"):
             continue
         fn = _doc_word(m)
         if fn is not None:
@@ -144,6 +149,9 @@ def _rel_word(m: re.Match[str]) -> Callable[[Val], Val | None] | None:
         return None  # "the day" alone is no date
     unit = m.group("u3").lower()
     return lambda a: _same(a, unit)
+
+
+DOC_WORDS = frozenset({"today", "yesterday", "tomorrow", "this", "last", "next"})
 
 
 def _doc_word(m: re.Match[str]) -> Callable[[Val], Val | None] | None:
