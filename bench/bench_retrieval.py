@@ -17,7 +17,8 @@ found in the top k. Claims are split by a rule on their id alone:
     tune  when int(sha256(claim_id), 16) % 10 < 3   (about 30 %)
     test  otherwise
 Fusion settings (rrf_k, candidate depth, list weights) are chosen on the tune split only, by
-recall@20 of the all-5 view; every number printed is on the test split.
+recall@20 of the all-5 view: the textbook setting (rrf_k=60, depth 50, equal weights) is kept
+unless another beats it there by at least one point; every number printed is on the test split.
 
 History set (`bench/data/history_retrieval.jsonl`, see bench/data/HISTORY_RETRIEVAL.md): each
 claim is a query; a hit is a passage whose title is the item's `gold_title` and whose text
@@ -62,7 +63,8 @@ GRID_RRF_K = (5, 10, 20, 30, 60, 100)
 GRID_CANDIDATES = (20, 50, 100)
 GRID_WEIGHTS = ((1.0, 1.0), (1.0, 1.5), (1.0, 2.0), (1.5, 1.0), (2.0, 1.0))
 # The usual RRF setting (Cormack et al. use k=60), reported beside the tuned one for comparison.
-TEXTBOOK_SETTINGS = {"rrf_k": 60.0, "candidates": 50, "weights": (1.0, 1.0)}
+TEXTBOOK_SETTINGS = {"rrf_k": 60, "candidates": 50, "weights": (1.0, 1.0)}
+MIN_GAIN = 0.01  # a setting must beat the textbook one by this much recall@20 on the tune split
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,14 +243,19 @@ def retriever_defaults() -> dict[str, Any]:
 
 
 def tune(bm25: Sequence[Sequence[str]], dense: Sequence[Sequence[str]], gold: Sequence[set[str]], passages: Mapping[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Grid search on the tune split: best recall@20, then recall@5, then the textbook setting."""
+    """Grid search on the tune split. The textbook setting stays unless another setting beats its
+    recall@20 by at least MIN_GAIN (on ~460 claims, smaller differences are noise); among those
+    that do, the best recall@20 wins, then recall@5."""
     grid = []
     for rrf_k, candidates, weights in itertools.product(GRID_RRF_K, GRID_CANDIDATES, GRID_WEIGHTS):
         ranked = as_sources([fuse(b, d, rrf_k=rrf_k, candidates=candidates, weights=weights, k=20) for b, d in zip(bm25, dense)], passages)
         grid.append({"rrf_k": rrf_k, "candidates": candidates, "weights": list(weights),
                      "recall@5": recall_at(ranked, gold, 5), "recall@20": recall_at(ranked, gold, 20)})
-    default = next(g for g in grid if g["rrf_k"] == 60 and g["candidates"] == 50 and g["weights"] == [1.0, 1.0])  # ties: textbook first
-    best = max(grid, key=lambda g: (round(g["recall@20"], 4), round(g["recall@5"], 4), g is default))
+    textbook = next(g for g in grid if g["rrf_k"] == TEXTBOOK_SETTINGS["rrf_k"] and g["candidates"] == TEXTBOOK_SETTINGS["candidates"]
+                    and tuple(g["weights"]) == TEXTBOOK_SETTINGS["weights"])
+    best = max(grid, key=lambda g: (round(g["recall@20"], 4), round(g["recall@5"], 4), g is textbook))
+    if best["recall@20"] - textbook["recall@20"] < MIN_GAIN:
+        best = textbook
     return {"rrf_k": best["rrf_k"], "candidates": best["candidates"], "weights": tuple(best["weights"])}, grid
 
 
@@ -358,7 +365,12 @@ def main(argv: list[str] | None = None) -> int:
         offline = rankings(pick(cf_bm25, test_idx), pick(cf_dense, test_idx), chosen)["hybrid"]
         same = sum(1 for a, b in zip(live, offline) if [h.passage_id for h in a] == b)
         agreement = same / max(len(live), 1)
-        log(f"Retriever.search_many agrees with the offline fusion on {agreement:.1%} of test claims")
+        live_ranked = [[h.source_id for h in hits] for hits in live]
+        live_metrics = metrics(live_ranked, pick(cf_gold_all, test_idx))
+        # Rankings can differ where BM25 scores tie: the live path asks BM25 for `candidates`
+        # results, the offline one cuts a 100-deep list, and ties may be ordered differently.
+        log(f"Retriever.search_many agrees with the offline fusion on {agreement:.1%} of test claims"
+            f" (its recall@20 {live_metrics['recall@20']:.3f})")
     finally:
         store.close()
         if tmp is not None and not args.keep:
@@ -401,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
                      "retriever_defaults": retriever_defaults(),
                      "grid": {"rrf_k": list(GRID_RRF_K), "candidates": list(GRID_CANDIDATES), "weights": [list(w) for w in GRID_WEIGHTS]}},
         "split_rules": {
-            "climate_fever": "tune if int(sha256(claim_id).hexdigest(), 16) % 10 < 3 else test; tuned on tune (recall@20, all-5 gold), reported on test",
+            "climate_fever": "tune if int(sha256(claim_id).hexdigest(), 16) % 10 < 3 else test; tuned on tune (recall@20, all-5 gold; the textbook setting kept unless beaten by >= 1 point), reported on test",
             "history": "no split; nothing tuned on it",
         },
         "definitions": {
@@ -415,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
                    "history_unreachable": unreachable},
         "timing_ms_per_query": {k: round(v, 2) for k, v in cf_timing.items()} | {"retriever_search_many_hybrid": round(live_ms, 2)},
         "retriever_agreement_with_offline_fusion": round(agreement, 4),
+        "retriever_live_climate_fever_all5_hybrid": live_metrics,
         "results": results,
         "tuning_grid": grid,
         "targets": {"hybrid_minus_bm25_recall@20": TARGET_GAIN},
