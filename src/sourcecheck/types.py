@@ -226,7 +226,17 @@ class Report(Frozen):
 # --- Evidence -------------------------------------------------------------------------------
 
 
-class SourceDocument(Frozen):
+class Provenance(Frozen):
+    """Where a text comes from: carried from a source into its passages and into every quote."""
+
+    title: str
+    url: str | None = None
+    published: str | None = None  # ISO date, possibly partial ("1942", "1942-02")
+    licence: str | None = None
+    attribution: str | None = None
+
+
+class SourceDocument(Provenance):
     """One evidence source as a reader yields it, before chunking: a file, a JSONL line, an article.
 
     `id` is the JSONL `id`, the file path, or "wikipedia:<pageid>"; `licence` and `attribution`
@@ -234,24 +244,14 @@ class SourceDocument(Frozen):
     """
 
     id: str
-    title: str
     text: str
-    url: str | None = None
-    published: str | None = None  # ISO date, possibly partial ("1942", "1942-02")
-    licence: str | None = None
-    attribution: str | None = None
     kind: str = "file"  # file | jsonl | wikipedia-summary | wikipedia | wikipedia-dump | wikipedia-online
 
 
-class SourceInfo(Frozen):
+class SourceInfo(Provenance):
     """A source as the store holds it (without its text)."""
 
     id: str
-    title: str
-    url: str | None = None
-    published: str | None = None
-    licence: str | None = None
-    attribution: str | None = None
     kind: str
     content_hash: str
     chars: int
@@ -259,7 +259,7 @@ class SourceInfo(Frozen):
     added: dt.datetime
 
 
-class Passage(Frozen):
+class Passage(Provenance):
     """The unit of the evidence store: a few overlapping sentences of one source.
 
     `start`/`end` are offsets of `text` in the source's text, so `source_text[start:end] == text`.
@@ -268,11 +268,6 @@ class Passage(Frozen):
 
     id: str
     source_id: str
-    title: str
-    url: str | None = None
-    published: str | None = None
-    licence: str | None = None
-    attribution: str | None = None
     text: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
@@ -280,16 +275,11 @@ class Passage(Frozen):
     about_latest: dt.date | None = None
 
 
-class SearchHit(Frozen):
+class SearchHit(Provenance):
     """One retrieval result: a passage and how it ranked."""
 
     passage_id: str
     source_id: str
-    title: str
-    url: str | None = None
-    published: str | None = None
-    licence: str | None = None
-    attribution: str | None = None
     text: str
     start: int
     end: int
