@@ -10,7 +10,8 @@ Measures, with `sourcecheck.checkworthiness.default_scorer()`:
   * CheckThat! 2019 task 1 `test_annotated/` (7 transcripts): the official ranking metrics per
     transcript (average precision, R-precision, P@10, reciprocal rank of the first check-worthy
     line), averaged over the transcripts; for `score` (one sentence at a time, what the product
-    uses) and for `score_transcript` (with speakers and neighbouring sentences; CheckThat-style).
+    uses) and for `score_transcript`, the CheckThat variant (adds a model of the CheckThat
+    training transcripts, speakers and neighbouring sentences).
   * Out of domain: a hand-written set of 40 history-essay sentences (20 factual claims, 20
     opinions, questions, predictions and small talk) and the share of 1,000 Wikipedia history
     sentences called check-worthy (nearly all are statements of fact).
@@ -247,11 +248,8 @@ def main() -> int:
         row: dict = {}
         cb_scores = model.score(cb_text)
         row["claimbuster_test"] = {**classification(cb_scores, cb_y, scorer.threshold), "auc": roc_auc(cb_scores, cb_y), "n": len(cb_y), "embedded_fraction": model.last_embedded / len(cb_y)}
-        per_doc, per_doc_ctx = [], []
-        for d in docs:
-            per_doc.append({"doc": d["name"], **ranking(model.score(d["text"]), d["y"])})
-            per_doc_ctx.append({"doc": d["name"], **ranking(model.score_transcript(d["text"], d["speaker"]), d["y"])})
-        row["checkthat2019_test"] = {"sentence_only": mean_ranking(per_doc), "transcript_context": mean_ranking(per_doc_ctx), "per_document": {"sentence_only": per_doc, "transcript_context": per_doc_ctx}}
+        per_doc = [{"doc": d["name"], **ranking(model.score(d["text"]), d["y"])} for d in docs]
+        row["checkthat2019_test"] = {**mean_ranking(per_doc), "per_document": per_doc}
         hist_text = [t for t, _ in HISTORY_SET]
         hist_y = [y for _, y in HISTORY_SET]
         hist_scores = model.score(hist_text)
@@ -259,6 +257,8 @@ def main() -> int:
         wiki_scores = model.score(wiki)
         row["wikipedia_history_flagged"] = sum(1 for s in wiki_scores if s >= scorer.threshold) / len(wiki)
         results[name] = row
+    per_doc = [{"doc": d["name"], **ranking(scorer.score_transcript(d["text"], d["speaker"]), d["y"])} for d in docs]
+    results["transcript_variant"] = {"checkthat2019_test": {**mean_ranking(per_doc), "per_document": per_doc}}
 
     results["speed"] = {"claimbuster_test": speed(scorer, cb_text), "wikipedia_history": speed(scorer, wiki)}
     if "full" in variants:
@@ -274,22 +274,21 @@ def main() -> int:
 
 
 def print_table(r: dict) -> None:
-    print(f"check-worthiness benchmark  model {r['model']['version']} sha256 {r['model']['sha256'][:16]}…  threshold {r['threshold']:.3f}  commit {r['git_commit']}")
-    print(f"{'':12s} {'ClaimBuster test (class 1)':>38s}   {'CheckThat 2019 test (7 transcripts)':>40s}")
-    print(f"{'variant':12s} {'P':>7s} {'R':>7s} {'F1':>7s} {'Acc':>7s} {'AUC':>7s}   {'ranking':>12s} {'MAP':>7s} {'R-P':>7s} {'P@10':>7s} {'RR':>7s}")
-    for name in ("cascade", "full"):
-        if name not in r:
+    print(f"check-worthiness benchmark  model {r['model']['version']} sha256 {r['model']['sha256'][:16]}...  threshold {r['threshold']:.3f}  commit {r['git_commit']}")
+    print(f"{'':34s} {'ClaimBuster test (class 1)':^39s}   {'CheckThat 2019 test (7 transcripts)':^31s}")
+    print(f"{'variant':34s} {'P':>7s} {'R':>7s} {'F1':>7s} {'Acc':>7s} {'AUC':>7s}   {'MAP':>7s} {'R-P':>7s} {'P@10':>7s} {'RR':>7s}")
+    rows = [("score, cascade (shipped)", r.get("cascade")), ("score, full model (cascade off)", r.get("full")), ("score_transcript (CheckThat variant)", r["transcript_variant"])]
+    for label, row in rows:
+        if row is None:
             continue
-        cb = r[name]["claimbuster_test"]
-        for kind in ("sentence_only", "transcript_context"):
-            ct = r[name]["checkthat2019_test"][kind]
-            left = f"{cb['precision']:7.3f} {cb['recall']:7.3f} {cb['f1']:7.3f} {cb['accuracy']:7.3f} {cb['auc']:7.3f}" if kind == "sentence_only" else " " * 39
-            label = name + (" (shipped)" if name == "cascade" else "") if kind == "sentence_only" else ""
-            print(f"{label:12s} {left}   {kind.replace('_', ' '):>12s} {ct['map']:7.3f} {ct['r_precision']:7.3f} {ct['p_at_10']:7.3f} {ct['rr']:7.3f}")
+        cb = row.get("claimbuster_test")
+        left = f"{cb['precision']:7.3f} {cb['recall']:7.3f} {cb['f1']:7.3f} {cb['accuracy']:7.3f} {cb['auc']:7.3f}" if cb else f"{'(ranks transcripts only)':^39s}"
+        ct = row["checkthat2019_test"]
+        print(f"{label:34s} {left}   {ct['map']:7.3f} {ct['r_precision']:7.3f} {ct['p_at_10']:7.3f} {ct['rr']:7.3f}")
     for name in ("cascade", "full"):
         if name in r:
             h = r[name]["history_handwritten"]
-            print(f"{name:12s} hand-written history set (n={h['n']}): acc {h['accuracy']:.3f} F1 {h['f1']:.3f} AUC {h['auc']:.3f}; Wikipedia history sentences called check-worthy: {r[name]['wikipedia_history_flagged']:.1%}")
+            print(f"{name:8s} hand-written history set (n={h['n']}): acc {h['accuracy']:.3f} F1 {h['f1']:.3f} AUC {h['auc']:.3f}; Wikipedia history sentences called check-worthy: {r[name]['wikipedia_history_flagged']:.1%}")
     for key, s in r["speed"].items():
         print(f"speed (cascade, warm) {key:18s}: {s['sentences_per_s_median']:6.0f} sentences/s median, {s['sentences_per_s_best']:6.0f} best, {s['words_per_s_median']:6.0f} words/s, embedded {s['embedded_fraction']:.0%}")
     for key, s in r.get("speed_full", {}).items():

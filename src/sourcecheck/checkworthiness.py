@@ -32,6 +32,7 @@ import math
 import re
 import threading
 import zlib
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,45 +140,61 @@ def cues(sentence: str, toks: list[str] | None = None) -> list[float]:
     ]
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def _bucket(key: str, n_buckets: int) -> int:
     return zlib.crc32(key.encode("utf-8")) % n_buckets
 
 
-def hashed_counts(sentence: str, config: dict[str, int], toks: list[str] | None = None) -> dict[int, int]:
-    """Bucket -> count of the sentence's word n-grams and character n-grams (crc32 hashing)."""
+@functools.lru_cache(maxsize=1 << 17)
+def _char_buckets(shape: str, char_lo: int, char_hi: int, n_buckets: int) -> tuple[int, ...]:
+    """Buckets of the character n-grams of one token shape, padded as "<shape>" (cached: tokens repeat)."""
+    padded = f"<{shape}>"
+    return tuple(
+        zlib.crc32(("c" + padded[i : i + n]).encode("utf-8")) % n_buckets
+        for n in range(char_lo, char_hi + 1)
+        for i in range(len(padded) - n + 1)
+    )
+
+
+def hashed_buckets(sentence: str, config: dict[str, int], toks: list[str] | None = None) -> list[int]:
+    """The bucket of every word n-gram and character n-gram of the sentence (crc32 hashing)."""
     toks = tokens(sentence) if toks is None else toks
     n_buckets = int(config["n_buckets"])
-    counts: dict[int, int] = {}
     shapes = [_shape(t) for t in toks]
-    word_n = int(config.get("word_ngram", 2))
-    for n in range(1, word_n + 1):
-        for i in range(len(shapes) - n + 1):
-            b = _bucket("w" + " ".join(shapes[i : i + n]), n_buckets)
-            counts[b] = counts.get(b, 0) + 1
+    out: list[int] = []
+    for n in range(1, int(config.get("word_ngram", 2)) + 1):
+        out.extend(_bucket("w" + " ".join(shapes[i : i + n]), n_buckets) for i in range(len(shapes) - n + 1))
     char_lo, char_hi = int(config.get("char_min", 0)), int(config.get("char_max", 0))
     if char_hi:
         for shape in shapes:
-            padded = f"<{shape}>"
-            for n in range(char_lo, char_hi + 1):
-                for i in range(len(padded) - n + 1):
-                    b = _bucket("c" + padded[i : i + n], n_buckets)
-                    counts[b] = counts.get(b, 0) + 1
-    return counts
+            out.extend(_char_buckets(shape, char_lo, char_hi, n_buckets))
+    return out
 
 
-def sparse_rows(sentences: list[str], config: dict[str, int]) -> tuple[list[list[int]], list[list[float]], list[list[float]]]:
-    """Per sentence: hashed bucket indices, their sublinear term frequencies, and the cues."""
+def hashed_counts(sentence: str, config: dict[str, int], toks: list[str] | None = None) -> dict[int, int]:
+    """Bucket -> count of the sentence's word n-grams and character n-grams."""
+    return dict(Counter(hashed_buckets(sentence, config, toks)))
+
+
+def _count_rows(sentences: list[str], config: dict[str, int]) -> tuple[list[list[int]], list[list[int]], list[list[float]]]:
+    """Per sentence: hashed bucket indices (sorted), their counts, and the cues."""
     indices: list[list[int]] = []
-    values: list[list[float]] = []
+    counts: list[list[int]] = []
     cue_rows: list[list[float]] = []
     for sentence in sentences:
         toks = tokens(sentence)
-        counts = hashed_counts(sentence, config, toks)
-        keys = sorted(counts)
+        counter = Counter(hashed_buckets(sentence, config, toks))
+        keys = sorted(counter)
         indices.append(keys)
-        values.append([1.0 + math.log(counts[k]) for k in keys])
+        counts.append([counter[k] for k in keys])
         cue_rows.append(cues(sentence, toks))
-    return indices, values, cue_rows
+    return indices, counts, cue_rows
+
+
+def sparse_rows(sentences: list[str], config: dict[str, int]) -> tuple[list[list[int]], list[list[float]], list[list[float]]]:
+    """Per sentence: hashed bucket indices (sorted), their sublinear term frequencies 1 + log(count), and the cues."""
+    indices, counts, cue_rows = _count_rows(sentences, config)
+    return indices, [[1.0 + math.log(c) for c in row] for row in counts], cue_rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,20 +293,34 @@ class CheckworthinessScorer:
         threshold = self.threshold
         return [p >= threshold for p in self.score(sentences)]
 
-    def score_transcript(self, sentences: list[str], speakers: list[str]) -> list[float]:
-        """Scores for the consecutive sentences of one transcript (debate, speech, interview).
+    def score_transcript(self, sentences: list[str], speakers: list[str], *, embeddings: "np.ndarray | None" = None) -> list[float]:
+        """Ranking scores for the consecutive sentences of one transcript (debate, speech, interview).
 
-        Re-ranks `score`'s log-odds with context: the neighbouring sentences of the same speaker,
-        the speaker's share of the transcript, the length of the speaker's turn and audience
-        reactions (speaker "SYSTEM"). Trained on CheckThat! 2019 training transcripts for ranking
-        (see docs/checkworthiness.md); its scores rank within a transcript and are not on the
-        scale of `threshold`.
+        A CheckThat!-style variant, not the product's scorer: the log-odds of the full model
+        (every sentence embedded, no cascade) plus those of a second model trained on the
+        CheckThat! 2019 training transcripts, re-ranked with context (the neighbouring sentences
+        of the same speaker, the speaker's share of the transcript, the length of the speaker's
+        turn, audience reactions marked by speaker "SYSTEM"). Its scores rank sentences within a
+        transcript; they are not on the scale of `threshold`. See docs/checkworthiness.md.
         """
+        import numpy as np
+
         if len(sentences) != len(speakers):
             raise ValueError(f"{len(sentences)} sentences but {len(speakers)} speakers")
+        if not sentences:
+            return []
         w = self._load()
-        z = self.logits(list(sentences))
-        ctx = (context_features(z, speakers) - w["ctx_mean"]) / w["ctx_scale"]
+        hashed, cue_matrix = features(list(sentences), w)
+        if embeddings is None:
+            from . import models
+
+            embeddings = models.embedder().embed(list(sentences))
+        emb = np.asarray(embeddings, dtype=np.float64)
+        if emb.shape != (len(sentences), w["w_emb"].shape[0]):
+            raise ValueError(f"embeddings have shape {emb.shape}; expected ({len(sentences)}, {w['w_emb'].shape[0]})")
+        z_general = w["bias"] + hashed @ w["w_hash"] + cue_matrix @ w["w_cue"] + emb @ w["w_emb"]
+        z_debate = w["bias_ct"] + hashed @ w["w_hash_ct"] + cue_matrix @ w["w_cue_ct"] + emb @ w["w_emb_ct"]
+        ctx = (context_features(z_general + z_debate, speakers) - w["ctx_mean"]) / w["ctx_scale"]
         return [float(p) for p in _sigmoid(w["ctx_bias"] + ctx @ w["ctx_w"])]
 
 
@@ -303,12 +334,12 @@ def features(sentences: list[str], weights: dict[str, Any]) -> tuple[Any, "np.nd
     """The hashed tf-idf rows (a `_SparseRows`) and standardised cues of the sentences."""
     import numpy as np
 
-    indices, values, cue_rows = sparse_rows(sentences, weights["config"])
+    indices, counts, cue_rows = _count_rows(sentences, weights["config"])
     idf = weights["idf"]
     rows = []
-    for idx, val in zip(indices, values):
+    for idx, cnt in zip(indices, counts):
         ix = np.asarray(idx, dtype=np.int64)
-        x = np.asarray(val, dtype=np.float64) * idf[ix]
+        x = (1.0 + np.log(np.asarray(cnt, dtype=np.float64))) * idf[ix]
         norm = math.sqrt(float(x @ x))
         rows.append((ix, x / norm if norm > 0.0 else x))
     cue_matrix = (np.asarray(cue_rows, dtype=np.float64).reshape(len(sentences), len(CUE_NAMES)) - weights["cue_mean"]) / weights["cue_scale"]
