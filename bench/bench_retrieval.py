@@ -42,13 +42,15 @@ import itertools
 import json
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchlib, also when loaded by path from tests
+from benchlib import git_commit, log
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIMATE_FEVER = ROOT.parent / "shared" / "data" / "climate-fever" / "climate-fever.jsonl"
@@ -167,17 +169,8 @@ def metrics(ranked: Sequence[Sequence[str]], gold: Sequence[set[str]], *, fracti
 # Running
 # --------------------------------------------------------------------------------------------
 
-def git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        return out + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def build_store(store: Any, evidence: Mapping[str, tuple[str, str]]) -> dict[str, Any]:

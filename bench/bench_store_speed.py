@@ -56,6 +56,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchlib, also when loaded by path from tests
+from benchlib import git_commit, log
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_PATH = ROOT / "bench" / "results" / "store_speed.json"
 HISTORY = ROOT / "bench" / "data" / "history_retrieval.jsonl"
@@ -72,17 +75,8 @@ TARGET_P95_MS = 50.0
 # Helpers
 # --------------------------------------------------------------------------------------------
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
-def git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-        return out + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def rss_mb() -> float:
