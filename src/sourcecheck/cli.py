@@ -1,7 +1,7 @@
 """The `sourcecheck` command: a thin shell over the library.
 
 Data goes to stdout, progress and errors to stderr. Exit codes: 0 ok, 1 unexpected failure,
-2 bad input or usage, 4 a model is missing.
+2 bad input or usage, 3 a claim failed `--fail-on`, 4 a model is missing.
 """
 
 from __future__ import annotations
@@ -106,6 +106,65 @@ def search(
             cache.close()
 
     code = search_command(query, queries_file=queries, k=k, as_json=as_json, between=between, store_path=store, mode=mode, out=sys.stdout)
+    if code:
+        raise typer.Exit(code)
+
+
+CHECK_EXAMPLES = """
+Examples:
+
+  sourcecheck check essay.md                          # claim, verdict, confidence, source
+  sourcecheck check essay.md --json > report.json     # each claim with verdict, quotes, checks
+  sourcecheck check a.md b.html --store corpus.db     # another evidence store
+  sourcecheck check speech.txt --fail-on refuted      # exit 3 when any claim is refuted
+  sourcecheck check essay.md --online                 # also ask Wikipedia online (opt-in)
+"""
+
+
+@app.command(epilog=CHECK_EXAMPLES)
+def check(
+    files: Annotated[list[str], typer.Argument(help="Files (.txt .md .html .pdf) or '-' for standard input.", metavar="FILE...")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of a table.")] = False,
+    store: Annotated[Optional[Path], typer.Option("--store", help="Evidence store (default: $SOURCECHECK_HOME/store.db or the user data directory).")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Publication date of the documents: 1942, 1942-02, 1942-02-15 or 'February 1942'.")] = None,
+    online: Annotated[bool, typer.Option("--online", help="Also ask Wikipedia online (opt-in) and cache the pages found into the store.")] = False,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit with 3 when a claim is 'refuted' (or 'not-supported': anything but supported).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")] = None,
+    max_chars: Annotated[int, typer.Option(help="Refuse documents with more characters of text than this.")] = 5_000_000,
+    silent: Annotated[bool, typer.Option("--silent", "-s", help="No progress on stderr.")] = False,
+) -> None:
+    """Check the claims of documents against the evidence store: SUPPORTED, REFUTED, NOT_ENOUGH_EVIDENCE or CONFLICTING, with the deciding quotes."""
+    from .cli_check import check_command
+
+    code, text = check_command(files, as_json=as_json, store_path=store, published=published, online=online, fail_on=fail_on, silent=silent, max_chars=max_chars, out=sys.stdout)
+    if output is not None:
+        _write_atomically(output, text)
+    else:
+        sys.stdout.write(text)
+    if code:
+        raise typer.Exit(code)
+
+
+VERIFY_EXAMPLES = """
+Examples:
+
+  sourcecheck verify --claims claims.jsonl --json > verdicts.jsonl   # lines {"id", "claim", "date"?}
+  echo '{"id": 1, "claim": "The Winter War began in December 1939."}' | sourcecheck verify --claims - --json
+"""
+
+
+@app.command(epilog=VERIFY_EXAMPLES)
+def verify(
+    claims_file: Annotated[Path, typer.Option("--claims", help="A JSONL file of {\"id\", \"claim\", \"date\"?} lines ('-' for stdin).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per claim: id, label, confidence, rationale, evidence, checks.")] = False,
+    store: Annotated[Optional[Path], typer.Option("--store", help="Evidence store (default: $SOURCECHECK_HOME/store.db or the user data directory).")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit with 3 when a claim is 'refuted' (or 'not-supported').")] = None,
+    silent: Annotated[bool, typer.Option("--silent", "-s", help="No progress on stderr.")] = False,
+) -> None:
+    """Verify given claims (no extraction) against the evidence store; models load once."""
+    from .cli_check import verify_command
+
+    code = verify_command(claims_file, as_json=as_json, store_path=store, fail_on=fail_on, silent=silent, out=sys.stdout)
     if code:
         raise typer.Exit(code)
 

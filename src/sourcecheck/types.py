@@ -125,18 +125,32 @@ class Stance(str, Enum):
     NEUTRAL = "neutral"
 
 
-class Evidence(Frozen):
-    """A quoted passage: `quote` is an exact substring of the stored passage at `start:end`."""
+class Provenance(Frozen):
+    """Where a text comes from: carried from a source into its passages and into every quote."""
+
+    title: str
+    url: str | None = None
+    published: str | None = None  # ISO date, possibly partial ("1942", "1942-02")
+    licence: str | None = None
+    attribution: str | None = None
+
+
+class Evidence(Provenance):
+    """A quoted passage that bears on a claim.
+
+    `quote` is an exact substring of the stored passage `passage_id`, and `start`/`end` are its
+    offsets in the text of source `source_id`: `source_text[start:end] == quote`. Title, URL,
+    publication date, licence and attribution come from the source (Wikipedia: CC BY-SA).
+    """
 
     passage_id: str
     source_id: str
-    title: str
-    url: str | None = None
     quote: str
-    start: int
-    end: int
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
     stance: Stance
-    score: float
+    score: float = Field(ge=0.0, le=1.0)
+    checks: dict[str, Any] = Field(default_factory=dict)
 
 
 class Verdict(Frozen):
@@ -224,16 +238,6 @@ class Report(Frozen):
 
 
 # --- Evidence -------------------------------------------------------------------------------
-
-
-class Provenance(Frozen):
-    """Where a text comes from: carried from a source into its passages and into every quote."""
-
-    title: str
-    url: str | None = None
-    published: str | None = None  # ISO date, possibly partial ("1942", "1942-02")
-    licence: str | None = None
-    attribution: str | None = None
 
 
 class SourceDocument(Provenance):

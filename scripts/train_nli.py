@@ -1,0 +1,299 @@
+"""Train sourcecheck's NLI cross-encoder from all-MiniLM-L6-v2, export it to ONNX and int8.
+
+    python scripts/train_nli.py train  --work .train/nli [--epochs 2] [--max-minutes M]
+    python scripts/train_nli.py export --work .train/nli --out src/sourcecheck/data/nli
+
+`train` is interruptible: it checkpoints every --save-every steps (model, optimiser, scheduler,
+position in the epoch) and a second `train` resumes where the last checkpoint left off. The curve
+goes to WORK/curve.jsonl (training loss every 25 steps, validation accuracy every --eval-every
+steps and at each epoch's end); the best validation checkpoint is kept as WORK/best.pt.
+
+Data (see scripts/nli_datasets.py for the readers and the held-out rules): SNLI dev (90%),
+SICK train, ANLI R1-R3 dev, Climate-FEVER (the 70% not held out), AVeriTeC train, WiCE dev, and
+the synthetic history pairs of scripts/history_pairs.py (WORK/history.jsonl). Validation: SICK
+trial, every tenth SNLI dev pair, held-out history articles. No test split is read here.
+
+The model: the MiniLM encoder, mean pooling over premise and hypothesis tokens (the pooling the
+sentence embedder was trained with, so the head starts from meaningful features), dropout and a
+3-way linear head (entailment, neutral, contradiction). Needs torch, transformers, onnx,
+onnxruntime (`make train-deps`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(__file__))
+import nli_datasets as ds  # noqa: E402
+
+MAX_LEN = 128
+BATCH = 32
+SEED = 7
+
+
+def base_model_dir() -> str:
+    from sourcecheck.models import TOKENIZER_PACKAGE, TOKENIZER_PIP, _package_dir
+
+    return str(_package_dir(TOKENIZER_PACKAGE, TOKENIZER_PIP) / "model")
+
+
+class CrossEncoder(nn.Module):
+    def __init__(self, encoder: nn.Module) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(0.1)
+        self.head = nn.Linear(encoder.config.hidden_size, 3)
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return self.head(self.dropout(pooled))
+
+
+def build_model() -> CrossEncoder:
+    from transformers import AutoModel
+
+    return CrossEncoder(AutoModel.from_pretrained(base_model_dir()))
+
+
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(base_model_dir())
+
+
+def history_pairs(work: str, split: str) -> list[ds.Pair]:
+    path = os.path.join(work, "history.jsonl")
+    out = []
+    with open(path, encoding="utf-8") as handle:
+        for n, line in enumerate(handle):
+            row = json.loads(line)
+            if row["split"] == split:
+                out.append(ds.Pair(row["premise"], row["hypothesis"], row["label"], f"history-{row['kind']}", f"history-{n}"))
+    return out
+
+
+def training_pairs(work: str) -> list[ds.Pair]:
+    pairs: list[ds.Pair] = []
+    pairs += ds.snli("dev-train")
+    pairs += ds.sick("train")
+    pairs += ds.anli("dev")
+    pairs += ds.climate_fever_pairs("train")
+    pairs += ds.averitec_pairs("train")
+    pairs += ds.wice_pairs("dev")
+    pairs += history_pairs(work, "train")
+    return pairs
+
+
+def validation_pairs(work: str) -> list[ds.Pair]:
+    history = history_pairs(work, "val")
+    random.Random(SEED).shuffle(history)
+    return list(ds.sick("trial")) + list(ds.snli("dev-val")) + history[:600]
+
+
+def encode(tok, pairs: list[ds.Pair]) -> list[tuple[list[int], list[int], int]]:
+    """Token ids and type ids per pair; the premise is cut first when the pair is too long."""
+    enc = tok([p.premise for p in pairs], [p.hypothesis for p in pairs], truncation="only_first", max_length=MAX_LEN)
+    return [(ids, types, p.label) for ids, types, p in zip(enc["input_ids"], enc["token_type_ids"], pairs)]
+
+
+def batches_for_epoch(encoded, epoch: int) -> list[list[int]]:
+    """Shuffled, then sorted by length within windows of 50 batches (little padding), then shuffled."""
+    rng = random.Random(SEED * 1000 + epoch)
+    order = list(range(len(encoded)))
+    rng.shuffle(order)
+    window = BATCH * 50
+    batches = []
+    for begin in range(0, len(order), window):
+        chunk = sorted(order[begin : begin + window], key=lambda i: len(encoded[i][0]))
+        batches += [chunk[i : i + BATCH] for i in range(0, len(chunk), BATCH)]
+    rng.shuffle(batches)
+    return batches
+
+
+def collate(encoded, idx: list[int]):
+    width = max(len(encoded[i][0]) for i in idx)
+    ids = torch.zeros((len(idx), width), dtype=torch.long)
+    types = torch.zeros_like(ids)
+    mask = torch.zeros_like(ids)
+    for row, i in enumerate(idx):
+        n = len(encoded[i][0])
+        ids[row, :n] = torch.tensor(encoded[i][0])
+        types[row, :n] = torch.tensor(encoded[i][1])
+        mask[row, :n] = 1
+    labels = torch.tensor([encoded[i][2] for i in idx])
+    return ids, mask, types, labels
+
+
+@torch.no_grad()
+def evaluate(model, encoded, pairs) -> dict:
+    model.eval()
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
+    predictions = np.zeros(len(encoded), dtype=np.int64)
+    for begin in range(0, len(order), 64):
+        idx = order[begin : begin + 64]
+        ids, mask, types, _ = collate(encoded, idx)
+        predictions[idx] = model(ids, mask, types).argmax(-1).numpy()
+    model.train()
+    gold = np.array([p.label for p in pairs])
+    by_source: dict[str, list[bool]] = {}
+    for p, ok in zip(pairs, predictions == gold):
+        by_source.setdefault(p.source.split("-")[0], []).append(bool(ok))
+    return {"accuracy": float((predictions == gold).mean())} | {f"acc_{k}": float(np.mean(v)) for k, v in sorted(by_source.items())}
+
+
+def save_atomic(obj, path: str) -> None:
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def log(work: str, row: dict) -> None:
+    print(json.dumps(row), flush=True)
+    with open(os.path.join(work, "curve.jsonl"), "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(row) + "\n")
+
+
+def train(args) -> int:
+    torch.manual_seed(SEED)
+    torch.set_num_threads(args.threads)
+    tok = tokenizer()
+    train_pairs = training_pairs(args.work)
+    val_pairs = validation_pairs(args.work)
+    encoded, val_encoded = encode(tok, train_pairs), encode(tok, val_pairs)
+    counts = {ds.LABELS[k]: sum(p.label == k for p in train_pairs) for k in range(3)}
+    print(f"training pairs {len(train_pairs)} {counts}; validation {len(val_pairs)}", file=sys.stderr)
+    model = build_model()
+    steps_per_epoch = math.ceil(len(encoded) / BATCH)  # approximately: windows may leave short batches
+    total = args.epochs * len(batches_for_epoch(encoded, 0))
+    no_decay = ("bias", "LayerNorm.weight")
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)], "weight_decay": 0.0},
+    ]
+    optimiser = torch.optim.AdamW(groups, lr=args.lr)
+    warmup = int(0.06 * total)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min((s + 1) / max(warmup, 1), max(0.0, (total - s) / max(total - warmup, 1))))
+    state = {"epoch": 0, "batch": 0, "step": 0, "best": -1.0}
+    latest = os.path.join(args.work, "latest.pt")
+    if os.path.exists(latest):
+        saved = torch.load(latest, weights_only=False)
+        model.load_state_dict(saved["model"])
+        optimiser.load_state_dict(saved["optimiser"])
+        scheduler.load_state_dict(saved["scheduler"])
+        state = saved["state"]
+        torch.set_rng_state(saved["rng"])
+        print(f"resumed at epoch {state['epoch']} batch {state['batch']} (step {state['step']})", file=sys.stderr)
+    loss_fn = nn.CrossEntropyLoss()
+    started = time.time()
+    running: list[float] = []
+    model.train()
+
+    def checkpoint() -> None:
+        save_atomic({"model": model.state_dict(), "optimiser": optimiser.state_dict(), "scheduler": scheduler.state_dict(), "state": state, "rng": torch.get_rng_state()}, latest)
+
+    def validate() -> None:
+        metrics = evaluate(model, val_encoded, val_pairs)
+        log(args.work, {"step": state["step"], "epoch": state["epoch"], "validation": metrics})
+        if metrics["accuracy"] > state["best"]:
+            state["best"] = metrics["accuracy"]
+            save_atomic({"model": model.state_dict(), "step": state["step"], "validation": metrics}, os.path.join(args.work, "best.pt"))
+
+    while state["epoch"] < args.epochs:
+        batches = batches_for_epoch(encoded, state["epoch"])
+        while state["batch"] < len(batches):
+            ids, mask, types, labels = collate(encoded, batches[state["batch"]])
+            loss = loss_fn(model(ids, mask, types), labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            scheduler.step()
+            optimiser.zero_grad()
+            running.append(loss.item())
+            state["batch"] += 1
+            state["step"] += 1
+            if state["step"] % 25 == 0:
+                log(args.work, {"step": state["step"], "epoch": state["epoch"], "loss": round(float(np.mean(running)), 4), "lr": scheduler.get_last_lr()[0], "seconds": round(time.time() - started, 1)})
+                running = []
+            if state["step"] % args.eval_every == 0:
+                validate()
+            if state["step"] % args.save_every == 0:
+                checkpoint()
+            if args.max_minutes and time.time() - started > args.max_minutes * 60:
+                checkpoint()
+                print("stopped on --max-minutes; run again to resume", file=sys.stderr)
+                return 0
+        state["epoch"] += 1
+        state["batch"] = 0
+        validate()
+        checkpoint()
+    print(f"done: {state['step']} steps (about {steps_per_epoch} an epoch), best validation accuracy {state['best']:.4f}", file=sys.stderr)
+    return 0
+
+
+def sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def export(args) -> int:
+    """best.pt -> fp32 ONNX (kept in WORK) -> int8 ONNX in --out, with validation scores of both."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model = build_model()
+    saved = torch.load(os.path.join(args.work, "best.pt"), weights_only=False)
+    model.load_state_dict(saved["model"])
+    model.eval()
+    tok = tokenizer()
+    dummy = tok(["Churchill met Stalin in Moscow."], ["Churchill travelled to Moscow."], return_tensors="pt")
+    fp32 = os.path.join(args.work, "nli-fp32.onnx")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    torch.onnx.export(
+        model, (dummy["input_ids"], dummy["attention_mask"], dummy["token_type_ids"]), fp32,
+        input_names=names, output_names=["logits"],
+        dynamic_axes={n: {0: "batch", 1: "sequence"} for n in names} | {"logits": {0: "batch"}},
+        opset_version=17, dynamo=False,
+    )
+    os.makedirs(args.out, exist_ok=True)
+    int8 = os.path.join(args.out, "nli-int8.onnx")
+    quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True)
+    summary = {"step": saved["step"], "validation_torch": saved["validation"], "fp32_sha256": sha256(fp32), "int8_sha256": sha256(int8), "int8_bytes": os.path.getsize(int8)}
+    with open(os.path.join(args.work, "export.json"), "w", encoding="utf-8") as handle:
+        json.dump(summary, handle, indent=2)
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["train", "export"])
+    parser.add_argument("--work", default=".train/nli")
+    parser.add_argument("--out", default="src/sourcecheck/data/nli")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--lr", type=float, default=4e-5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--eval-every", type=int, default=400)
+    parser.add_argument("--save-every", type=int, default=100)
+    parser.add_argument("--max-minutes", type=float, default=0)
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    return train(args) if args.command == "train" else export(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""The number rule: what the claim counts against what the evidence counts, for the same thing.
+
+"Ten million soldiers died at Stalingrad" against "about 1.1 million Soviet soldiers died": both
+count soldiers, the values are far apart, so the window contradicts the number. Values agree
+within 10%, or 35% when either side hedges ("about", "some", "nearly", "over").
+"""
+
+from __future__ import annotations
+
+from .quantities import Quantity, find_quantities
+from .rules import ABOUT_SAME, RuleResult, topic_overlap, without
+
+EXACT_TOLERANCE = 0.10
+HEDGED_TOLERANCE = 0.35
+
+
+def _normalised(q: Quantity) -> Quantity:
+    """"two-thirds" and "66 percent" are the same kind of number."""
+    if q.unit == "fraction":
+        return Quantity(q.value * 100, "percent", q.text, q.start, q.end, q.approximate)
+    return q
+
+
+def agree(a: Quantity, b: Quantity) -> bool:
+    tolerance = HEDGED_TOLERANCE if a.approximate or b.approximate else EXACT_TOLERANCE
+    top = max(abs(a.value), abs(b.value))
+    return top == 0 or abs(a.value - b.value) / top <= tolerance
+
+
+def check_numbers(claim: str, window: str) -> RuleResult | None:
+    """match / mismatch when claim and window count the same thing, None otherwise.
+
+    >>> check_numbers("Ten million soldiers died at Stalingrad.", "At Stalingrad 1.1 million soldiers died.").outcome
+    'mismatch'
+    """
+    mine = [_normalised(q) for q in find_quantities(claim) if q.unit]
+    theirs = [_normalised(q) for q in find_quantities(window) if q.unit]
+    matched = []
+    for q in mine:
+        same_unit = [e for e in theirs if e.unit == q.unit]
+        if not same_unit:
+            continue
+        if topic_overlap(without(claim, [q.text]), window) < ABOUT_SAME:
+            return None
+        hit = next((e for e in same_unit if agree(q, e)), None)
+        if hit is None:
+            others = ", ".join(e.text for e in same_unit)
+            return RuleResult("numbers", "mismatch", q.text, others, f"the claim says {q.text}; the evidence says {others}")
+        matched.append((q, hit))
+    if not matched:
+        return None
+    return RuleResult("numbers", "match", ", ".join(q.text for q, _ in matched), ", ".join(e.text for _, e in matched), "the numbers agree")

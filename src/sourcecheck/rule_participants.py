@@ -1,0 +1,51 @@
+"""The participant rule: a person or place the claim names that the evidence, about the same
+event, names differently.
+
+"Roosevelt met Stalin in Moscow in October 1944" against "Churchill met Stalin in Moscow in
+October 1944": the evidence is otherwise about the same meeting, names a person, and never names
+Roosevelt, so the participant is wrong. A name the evidence also contains is a match. The rule is
+cautious: a sentence naming other people is common and proves nothing unless it is about the
+same thing, so it needs more of the claim in the window than the other rules (`ABOUT_SAME_NAMES`).
+"""
+
+from __future__ import annotations
+
+from .entities import fold
+from .rules import RuleResult, topic_overlap, without
+from .types import Mention
+
+RULE_KINDS = ("person", "place")
+ABOUT_SAME_NAMES = 0.6
+
+
+def _named(mention: Mention, window: str, window_mentions: list[Mention]) -> bool:
+    """Does the window name the same entity (same id, or the surname/last word in its text)?"""
+    if mention.entity_id and not mention.entity_id.startswith("doc/") and any(m.entity_id == mention.entity_id for m in window_mentions):
+        return True
+    folded = fold(window)
+    last = fold(mention.text).split()[-1] if mention.text.split() else ""
+    return bool(last) and (fold(mention.text) in folded or f" {last}" in f" {folded}")
+
+
+def check_participants(claim: str, claim_mentions: list[Mention], window: str, window_mentions: list[Mention]) -> RuleResult | None:
+    """match / mismatch on the claim's people and places, None when the window is off topic.
+
+    >>> check_participants("Roosevelt met Stalin in Moscow.", [roosevelt, stalin, moscow],
+    ...                    "Churchill met Stalin in Moscow.", [churchill, stalin, moscow]).outcome  # doctest: +SKIP
+    'mismatch'
+    """
+    mine = [m for m in claim_mentions if m.kind in RULE_KINDS]
+    if not mine:
+        return None
+    missing = [m for m in mine if not _named(m, window, window_mentions)]
+    if not missing:
+        return RuleResult("participants", "match", ", ".join(m.text for m in mine), ", ".join(m.text for m in mine), "the evidence names the same people and places")
+    rest = without(claim, [m.text for m in missing])
+    if topic_overlap(rest, window) < ABOUT_SAME_NAMES:
+        return None
+    for m in missing:
+        rivals = [w for w in window_mentions if w.kind == m.kind and not any(_named(c, w.text, [w]) for c in mine)]
+        if rivals:
+            names = ", ".join(dict.fromkeys(w.text for w in rivals))
+            return RuleResult("participants", "mismatch", m.text, names, f"the claim names {m.text}; the evidence names {names}")
+    return None

@@ -1,0 +1,180 @@
+"""From scored evidence windows to one verdict: label, calibrated confidence, rationale, quotes.
+
+Each window has NLI probabilities (entailment, neutral, contradiction) and the rule results.
+A rule mismatch on a window about the same thing counts as contradiction evidence of a fixed
+strength and cancels most of that window's support (the NLI model sees "December 1939" and
+"30 November 1939" as near-paraphrases); then over all windows
+
+    support = max window support          refute = max window refutation
+
+and the label is NOT_ENOUGH_EVIDENCE when neither reaches its threshold (silence is an answer),
+CONFLICTING when both are strong and come from different sources, else the stronger side. The raw
+strength of the winning side becomes a confidence through a logistic calibration per label
+(`data/verifier_calibration.json`, fitted by scripts/calibrate_verifier.py on the tuning set).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from .evidence_sentences import Window
+from .rules import RuleResult
+from .types import Evidence, Label, Stance, Verdict
+
+# How strongly a rule mismatch refutes. Dates and numbers are read exactly; names less so (a
+# window may name someone else beside the claim's person without contradicting the claim).
+RULE_STRENGTH = {"dates": 0.85, "numbers": 0.8, "participants": 0.65}
+# Share of a window's entailment that survives a rule mismatch on it.
+SUPPORT_AFTER_MISMATCH = 0.2
+MAX_QUOTES = 3
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    support: float = 0.5
+    refute: float = 0.5
+    conflict: float = 0.8
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One evidence window as the verifier judged it."""
+
+    window: Window
+    entailment: float
+    neutral: float
+    contradiction: float
+    rules: tuple[RuleResult, ...] = field(default_factory=tuple)
+
+    @property
+    def mismatches(self) -> list[RuleResult]:
+        return [r for r in self.rules if r.outcome == "mismatch"]
+
+    @property
+    def support(self) -> float:
+        return self.entailment * (SUPPORT_AFTER_MISMATCH if self.mismatches else 1.0)
+
+    @property
+    def refute(self) -> float:
+        strength = self.contradiction
+        for rule in self.mismatches:
+            if rule.rule == "participants" and self.entailment >= 0.5:
+                continue  # NLI reads the window as saying the same: a name beside, not instead
+            strength = max(strength, RULE_STRENGTH[rule.rule])
+        return strength
+
+    @property
+    def stance(self) -> Stance:
+        if self.refute >= 0.5 and self.refute > self.support:
+            return Stance.REFUTES
+        if self.support >= 0.5:
+            return Stance.SUPPORTS
+        return Stance.NEUTRAL
+
+
+@functools.cache
+def calibration() -> dict[str, tuple[float, float]]:
+    """label -> (a, b) of confidence = sigmoid(a * logit(raw) + b); identity when not fitted."""
+    path = resources.files("sourcecheck").joinpath("data/verifier_calibration.json")
+    if not path.is_file():
+        return {}
+    raw = json.loads(path.read_text("utf-8"))
+    return {label: (float(v["a"]), float(v["b"])) for label, v in raw["labels"].items()}
+
+
+def calibrated(label: Label, raw: float, table: dict[str, tuple[float, float]] | None = None) -> float:
+    a, b = (table if table is not None else calibration()).get(label.value, (1.0, 0.0))
+    p = min(max(raw, 1e-4), 1 - 1e-4)
+    return 1.0 / (1.0 + math.exp(-(a * math.log(p / (1 - p)) + b)))
+
+
+def decide(assessments: list[Assessment], thresholds: Thresholds = Thresholds()) -> tuple[Label, float]:
+    """The label and its raw (uncalibrated) strength."""
+    support = max((a.support for a in assessments), default=0.0)
+    refute = max((a.refute for a in assessments), default=0.0)
+    if support < thresholds.support and refute < thresholds.refute:
+        return Label.NOT_ENOUGH_EVIDENCE, 1.0 - max(support, refute)
+    if support >= thresholds.conflict and refute >= thresholds.conflict:
+        backers = {a.window.hit.source_id for a in assessments if a.support >= thresholds.conflict}
+        deniers = {a.window.hit.source_id for a in assessments if a.refute >= thresholds.conflict}
+        if backers - deniers and deniers - backers:
+            return Label.CONFLICTING, min(support, refute)
+    if support >= refute:
+        return Label.SUPPORTED, support
+    return Label.REFUTED, refute
+
+
+def _evidence(a: Assessment) -> Evidence:
+    hit = a.window.hit
+    checks: dict[str, Any] = {"nli": {"entailment": round(a.entailment, 4), "neutral": round(a.neutral, 4), "contradiction": round(a.contradiction, 4)}}
+    for rule in a.rules:
+        checks[rule.rule] = rule.as_dict()
+    score = {Stance.SUPPORTS: a.support, Stance.REFUTES: a.refute}.get(a.stance, a.window.relevance)
+    return Evidence(
+        passage_id=hit.passage_id, source_id=hit.source_id, title=hit.title, url=hit.url, published=hit.published,
+        licence=hit.licence, attribution=hit.attribution, quote=a.window.text, start=a.window.start, end=a.window.end,
+        stance=a.stance, score=round(min(max(score, 0.0), 1.0), 4), checks=checks,
+    )
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def rationale(label: Label, chosen: list[Assessment], assessments: list[Assessment]) -> str:
+    if label is Label.NOT_ENOUGH_EVIDENCE:
+        if not assessments:
+            return "No passage in the evidence store bears on this claim."
+        best = max(assessments, key=lambda a: a.window.relevance)
+        return f"No passage supports or contradicts the claim; the closest, from \"{best.window.hit.title}\", is silent on it."
+    lead = chosen[0]
+    title = lead.window.hit.title
+    if label is Label.SUPPORTED:
+        return f"\"{title}\" says: \"{_short(lead.window.text)}\""
+    if label is Label.REFUTED:
+        mismatch = next((r for r in lead.mismatches), None)
+        if mismatch is not None:
+            return f"{mismatch.note[0].upper()}{mismatch.note[1:]} (\"{title}\")."
+        return f"\"{title}\" contradicts it: \"{_short(lead.window.text)}\""
+    other = next((a for a in chosen[1:] if a.stance != lead.stance), None)
+    other_title = other.window.hit.title if other else "another source"
+    return f"The sources disagree: \"{title}\" {'supports' if lead.stance is Stance.SUPPORTS else 'contradicts'} the claim, \"{other_title}\" the opposite."
+
+
+def verdict(assessments: list[Assessment], *, thresholds: Thresholds = Thresholds(), retrieval: dict[str, Any] | None = None) -> Verdict:
+    """The verdict on one claim from its assessed windows (an empty list: nothing was found)."""
+    label, raw = decide(assessments, thresholds)
+    if label is Label.SUPPORTED:
+        chosen = sorted((a for a in assessments if a.stance is Stance.SUPPORTS), key=lambda a: -a.support)
+    elif label is Label.REFUTED:
+        chosen = sorted((a for a in assessments if a.stance is Stance.REFUTES), key=lambda a: -a.refute)
+    elif label is Label.CONFLICTING:
+        strong = [a for a in assessments if a.stance is not Stance.NEUTRAL]
+        chosen = sorted(strong, key=lambda a: -max(a.support, a.refute))
+    else:
+        chosen = sorted(assessments, key=lambda a: (-a.window.relevance, a.window.rank))
+    chosen = chosen[:MAX_QUOTES]
+    best_support = max(assessments, key=lambda a: a.support, default=None)
+    best_refute = max(assessments, key=lambda a: a.refute, default=None)
+    checks: dict[str, Any] = {
+        "nli": {
+            "support": round(best_support.support, 4) if best_support else 0.0,
+            "refute": round(best_refute.refute, 4) if best_refute else 0.0,
+            "raw_strength": round(raw, 4),
+        },
+        "retrieval": retrieval or {},
+    }
+    for rule in ("dates", "numbers", "participants"):
+        found = [r.as_dict() | {"quote": _short(a.window.text, 80)} for a in assessments for r in a.rules if r.rule == rule]
+        if found:
+            checks[rule] = found
+    return Verdict(
+        label=label, confidence=round(calibrated(label, raw), 4), rationale=rationale(label, chosen, assessments),
+        evidence=[_evidence(a) for a in chosen], checks=checks,
+    )
