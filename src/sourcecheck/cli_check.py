@@ -85,8 +85,8 @@ def _claim_input(item: dict[str, Any], name: str) -> ClaimInput:
     return ClaimInput(item["claim"], published=published)
 
 
-def _read_claims(path: Path) -> Iterator[tuple[Any, ClaimInput]]:
-    for claim_id, item in read_jsonl_items(open_jsonl(path, "claims"), str(path), "claim"):
+def _read_claims(handle: TextIO, path: Path) -> Iterator[tuple[Any, ClaimInput]]:
+    for claim_id, item in read_jsonl_items(handle, str(path), "claim"):
         if not item["claim"].strip():
             raise UsageError(f"{path}: claim {claim_id!r} is empty")
         yield claim_id, _claim_input(item, str(path))
@@ -99,7 +99,7 @@ def verify_command(
     """Run `sourcecheck verify`: verdicts for given claims, one JSON line (or table row) each,
     written as each batch is done so a long run can be followed and piped."""
     _check_fail_on(fail_on)
-    items = _read_claims(claims_file)
+    items = _read_claims(open_jsonl(claims_file, "claims"), claims_file)  # a wrong path fails here, first
     store = None
     if verifier is None:
         store = open_evidence(store_path)

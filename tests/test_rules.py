@@ -1,0 +1,121 @@
+"""The rule checks NLI is bad at: dates, numbers, participants; and the evidence windows they see."""
+
+from __future__ import annotations
+
+import pytest
+
+from sourcecheck.dates import tag_times
+from sourcecheck.evidence_sentences import candidate_windows, content_terms, coverage
+from sourcecheck.quantities import find_quantities
+from sourcecheck.rule_dates import check_dates
+from sourcecheck.rule_numbers import check_numbers
+from sourcecheck.rule_participants import check_participants
+from sourcecheck.types import SearchHit
+
+from verification_fakes import find_names
+
+
+def dates(claim: str, window: str):
+    return check_dates(claim, tag_times(claim), window, tag_times(window))
+
+
+@pytest.mark.parametrize(
+    ("claim", "window", "outcome"),
+    [
+        ("The Winter War began in December 1939.", "The Winter War began on 30 November 1939.", "mismatch"),
+        ("The Winter War began in 1939.", "The Winter War began on 30 November 1939.", "match"),
+        ("The Winter War began in November 1939.", "The Winter War began on 30 November 1939 and ended on 13 March 1940.", "match"),
+        ("Germany invaded Poland in 1940.", "Germany invaded Poland on 1 September 1939.", "mismatch"),
+        ("The battle of Stalingrad lasted from 1942 to 1943.", "The battle of Stalingrad lasted from August 1942 to February 1943.", "match"),
+    ],
+)
+def test_date_rule(claim, window, outcome):
+    result = dates(claim, window)
+    assert result is not None and result.outcome == outcome and result.rule == "dates"
+
+
+def test_date_rule_is_silent_when_the_window_is_about_something_else():
+    assert dates("The Winter War began in December 1939.", "Tea reached England in 1650.") is None
+
+
+def test_date_rule_is_silent_without_dates_on_both_sides():
+    assert dates("The Winter War began in the winter.", "The Winter War began on 30 November 1939.") is None
+    assert dates("The Winter War began in December 1939.", "The Winter War began after Soviet demands.") is None
+
+
+def test_date_rule_ignores_relative_dates_in_the_evidence():
+    # "three months after the outbreak" resolves to about December 1939; the explicit date decides.
+    result = dates("The Winter War began in December 1939.", "The Winter War began on 30 November 1939, three months after the outbreak of war on 1 September 1939.")
+    assert result is not None and result.outcome == "mismatch"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Some ten million soldiers and 2,000 tanks.", [(10_000_000, "soldie", True), (2000, "tanks", False)]),
+        ("more than 80 percent of all combat", [(80, "percent", True)]),
+        ("In 1943, 91,000 Germans surrendered on 2 February.", [(91_000, "german", False)]),
+        ("two-thirds of the army", [(2 / 3, "fraction", False)]),
+        ("He came 21st; twenty-five men followed.", [(25, "men", False)]),
+        ("1.5 million people died.", [(1_500_000, "people", False)]),
+    ],
+)
+def test_quantities(text, expected):
+    found = [(q.value, q.unit, q.approximate) for q in find_quantities(text)]
+    assert [(pytest.approx(v), u, a) for v, u, a in expected] == found
+
+
+def test_number_rule():
+    assert check_numbers("Ten million soldiers died at Stalingrad.", "At Stalingrad 1.1 million soldiers died.").outcome == "mismatch"
+    assert check_numbers("About 90,000 German soldiers surrendered at Stalingrad.", "At Stalingrad 91,000 German soldiers surrendered.").outcome == "match"
+    assert check_numbers("Finland lost two-thirds of its territory in the Winter War.", "In the Winter War Finland lost 11 percent of its territory.").outcome == "mismatch"
+    # Different things counted: no verdict from the rule.
+    assert check_numbers("Ten million soldiers died at Stalingrad.", "At Stalingrad 500 tanks were lost.") is None
+    # Same unit but another topic: silent.
+    assert check_numbers("Ten million soldiers died at Stalingrad.", "Twenty soldiers guarded the palace in Lisbon.") is None
+
+
+def participants(claim: str, window: str):
+    return check_participants(claim, find_names([claim])[0], window, find_names([window])[0])
+
+
+def test_participant_rule():
+    result = participants("At the conference Roosevelt met Stalin in Moscow.", "At the conference Churchill met Stalin in Moscow.")
+    assert result.outcome == "mismatch" and result.claim == "Roosevelt" and result.evidence == "Churchill"
+    assert participants("Churchill met Stalin in Moscow.", "In Moscow Churchill met Stalin at the conference.").outcome == "match"
+    # The window is about something else: silent.
+    assert participants("Roosevelt met Stalin in Moscow.", "Churchill painted landscapes at Chartwell.") is None
+    # No rival of the same kind named: silent.
+    assert participants("Roosevelt met Stalin at the conference in Moscow.", "Somebody met Stalin at the conference in Moscow.") is None
+
+
+def hit(text: str, start: int = 100, source_id: str = "s", title: str = "T") -> SearchHit:
+    return SearchHit(passage_id=f"p{start}", source_id=source_id, title=title, text=text, start=start, end=start + len(text), score=1.0)
+
+
+def test_windows_keep_exact_offsets_and_prefer_covering_sentences():
+    source = "x" * 100 + "Tea is hot. The Winter War began on 30 November 1939. Finland lost territory."
+    passage = hit(source[100:])
+    windows = candidate_windows("The Winter War began on 30 November 1939.", [passage], limit=3)
+    assert windows[0].text == "The Winter War began on 30 November 1939."
+    for w in windows:
+        assert source[w.start : w.end] == w.text
+
+
+def test_a_pair_window_is_kept_only_when_it_covers_more():
+    text = "The Sixth Army was encircled at Stalingrad. It surrendered in February 1943."
+    windows = candidate_windows("The Sixth Army surrendered at Stalingrad in February 1943.", [hit(text)], limit=5)
+    assert windows[0].text == text  # neither sentence alone has both halves of the claim
+    only = candidate_windows("Tea is hot.", [hit("Tea is hot. Coffee is hot.")], limit=5)
+    assert "Tea is hot. Coffee is hot." not in [w.text for w in only]
+
+
+def test_overlapping_passages_give_each_window_once():
+    text = "The Winter War began on 30 November 1939. Finland lost territory."
+    windows = candidate_windows("Winter War began 1939", [hit(text, 0), hit(text, 0)], limit=10)
+    assert len({(w.start, w.end) for w in windows}) == len(windows)
+
+
+def test_content_terms_and_coverage():
+    assert "invade" in content_terms("Germany invaded Poland") and "the" not in content_terms("the war")
+    assert coverage(content_terms("Germany invaded Poland in 1939"), "Poland was invaded by Germany in 1939") == 1.0
