@@ -37,9 +37,11 @@ run: $(STAMP) corpus
 test: $(STAMP)
 	$(PY) -m pytest -q tests
 
-# torch (CPU build) for the training scripts under scripts/; never needed at run time.
+# torch (CPU build) and the export tools for the training scripts under scripts/; never needed
+# at run time. torch goes first and alone so that nothing can pull an unpinned (CUDA) build.
 train-deps: $(STAMP)
 	$(PIP) install torch==2.13.0
+	$(PIP) install -r requirements-train.txt
 
 bench: $(STAMP)
 	$(PY) bench/bench_dates.py
@@ -47,6 +49,8 @@ bench: $(STAMP)
 	$(PY) bench/bench_speed.py
 	$(PY) bench/bench_retrieval.py
 	$(PY) bench/bench_store_speed.py
+	$(PY) bench/bench_nli.py
+	$(PY) bench/bench_verification.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -78,13 +78,19 @@ class Assessment:
 
 
 @functools.cache
+def _fitted() -> dict[str, Any]:
+    path = resources.files("sourcecheck").joinpath("data/verifier_calibration.json")
+    return json.loads(path.read_text("utf-8")) if path.is_file() else {}
+
+
 def calibration() -> dict[str, tuple[float, float]]:
     """label -> (a, b) of confidence = sigmoid(a * logit(raw) + b); identity when not fitted."""
-    path = resources.files("sourcecheck").joinpath("data/verifier_calibration.json")
-    if not path.is_file():
-        return {}
-    raw = json.loads(path.read_text("utf-8"))
-    return {label: (float(v["a"]), float(v["b"])) for label, v in raw["labels"].items()}
+    return {label: (float(v["a"]), float(v["b"])) for label, v in _fitted().get("labels", {}).items()}
+
+
+def default_thresholds() -> Thresholds:
+    """The thresholds fitted with the calibration (Thresholds() when none were fitted)."""
+    return Thresholds(**_fitted().get("thresholds", {}))
 
 
 def calibrated(label: Label, raw: float, table: dict[str, tuple[float, float]] | None = None) -> float:

@@ -28,7 +28,7 @@ from .rule_dates import check_dates
 from .rule_numbers import check_numbers
 from .rule_participants import check_participants
 from .types import Mention, ModelInfo, SearchHit, TimeRef, Verdict
-from .verdicts import Assessment, Thresholds, verdict
+from .verdicts import Assessment, Thresholds, default_thresholds, verdict
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -90,7 +90,7 @@ class Verifier:
         tag_times: TimeTagger | None = None,
         k: int = 8,
         windows: int = 12,
-        thresholds: Thresholds = Thresholds(),
+        thresholds: Thresholds | None = None,
     ) -> None:
         if store is None and searcher is None:
             raise ValueError("give an evidence store or a searcher")
@@ -103,7 +103,7 @@ class Verifier:
         self._tag_times = tag_times
         self.k = k
         self.windows = windows
-        self.thresholds = thresholds
+        self.thresholds = thresholds or default_thresholds()
 
     @property
     def searcher(self) -> Searcher:
@@ -138,9 +138,14 @@ class Verifier:
 
     def verify(self, claims: Sequence[ClaimInput], *, timings: dict[str, float] | None = None) -> list[Verdict]:
         """One verdict per claim, in order."""
+        assessed, retrieval = self.assess(claims, timings=timings)
+        return [verdict(a, thresholds=self.thresholds, retrieval=r) for a, r in zip(assessed, retrieval)]
+
+    def assess(self, claims: Sequence[ClaimInput], *, timings: dict[str, float] | None = None) -> tuple[list[list[Assessment]], list[dict[str, int]]]:
+        """Each claim's scored evidence windows (what `verify` decides on), and retrieval counts."""
         claims = list(claims)
         if not claims:
-            return []
+            return [], []
         clock = time.perf_counter()
         hits = self.searcher.search_many([c.text for c in claims], k=self.k)
         windows = [candidate_windows(c.text, h, limit=self.windows) for c, h in zip(claims, hits)]
@@ -149,16 +154,12 @@ class Verifier:
         probs = self.nli.predict(pairs) if pairs else []
         after_nli = time.perf_counter()
         assessed = self._assess(claims, windows, probs)
-        verdicts = [
-            verdict(a, thresholds=self.thresholds, retrieval={"passages": len(h), "windows": len(w)})
-            for a, h, w in zip(assessed, hits, windows)
-        ]
         if timings is not None:
             end = time.perf_counter()
             timings["retrieve"] = timings.get("retrieve", 0.0) + after_search - clock
             timings["nli"] = timings.get("nli", 0.0) + after_nli - after_search
             timings["rules"] = timings.get("rules", 0.0) + end - after_nli
-        return verdicts
+        return assessed, [{"passages": len(h), "windows": len(w)} for h, w in zip(hits, windows)]
 
     def _assess(self, claims: list[ClaimInput], windows: list[list[Window]], probs: Any) -> list[list[Assessment]]:
         need_mentions = [c.text for c in claims if c.mentions is None]
