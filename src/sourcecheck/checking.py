@@ -63,6 +63,7 @@ def check(
     max_chars: int | None = None,
     extractor: ClaimExtractor | None = None,
     verifier: Verifier | None = None,
+    llm: Any | None = None,
     progress: Progress | None = None,
     claim_progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] = lambda line: None,
@@ -70,13 +71,13 @@ def check(
     """Check the claims of one or more texts or files against the evidence store.
 
     `sources` is what `extract_claims` takes (a path, '-', a text, a Document, or a list). Every
-    check-worthy claim gets a `verdict`. The report's `run` records the models, settings and
-    timings of both halves.
+    check-worthy claim gets a `verdict`. `llm` (an `LLMJudge`) adds a second opinion to each
+    verdict's checks. The report's `run` records the models, settings and timings of both halves.
     """
     owned = store is None and verifier is None
     if verifier is None:
         store = store or open_evidence(store_path)
-        verifier = Verifier(store)
+        verifier = Verifier(store, llm=llm)
     try:
         report = extract_claims(sources, published=published, max_chars=max_chars, extractor=extractor, progress=progress)
         started = time.perf_counter()

@@ -118,6 +118,7 @@ Examples:
   sourcecheck check a.md b.html --store corpus.db     # another evidence store
   sourcecheck check speech.txt --fail-on refuted      # exit 3 when any claim is refuted
   sourcecheck check essay.md --online                 # also ask Wikipedia online (opt-in)
+  sourcecheck check essay.md --llm http://127.0.0.1:8080/v1 --llm-model smollm2   # LLM second opinion
 """
 
 
@@ -129,14 +130,22 @@ def check(
     published: Annotated[Optional[str], typer.Option(help="Publication date of the documents: 1942, 1942-02, 1942-02-15 or 'February 1942'.")] = None,
     online: Annotated[bool, typer.Option("--online", help="Also ask Wikipedia online (opt-in) and cache the pages found into the store.")] = False,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit with 3 when a claim is 'refuted' (or 'not-supported': anything but supported).")] = None,
+    llm: Annotated[Optional[str], typer.Option("--llm", help="Also ask an LLM at this OpenAI-compatible URL (e.g. http://127.0.0.1:8080/v1); key from $SOURCECHECK_LLM_API_KEY or $OPENAI_API_KEY. Recorded beside the local verdict.")] = None,
+    llm_model: Annotated[Optional[str], typer.Option("--llm-model", help="Model name to send to the --llm endpoint.")] = None,
+    llm_timeout: Annotated[float, typer.Option("--llm-timeout", help="Seconds to wait for each LLM answer.")] = 30.0,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")] = None,
     max_chars: Annotated[int, typer.Option(help="Refuse documents with more characters of text than this.")] = 5_000_000,
     silent: Annotated[bool, typer.Option("--silent", "-s", help="No progress on stderr.")] = False,
 ) -> None:
     """Check the claims of documents against the evidence store: SUPPORTED, REFUTED, NOT_ENOUGH_EVIDENCE or CONFLICTING, with the deciding quotes."""
-    from .cli_check import check_command
+    from .cli_check import check_command, make_judge
 
-    code, text = check_command(files, as_json=as_json, store_path=store, published=published, online=online, fail_on=fail_on, silent=silent, max_chars=max_chars, out=sys.stdout)
+    judge = make_judge(llm, llm_model, llm_timeout)
+    try:
+        code, text = check_command(files, as_json=as_json, store_path=store, published=published, online=online, fail_on=fail_on, silent=silent, max_chars=max_chars, out=sys.stdout, llm=judge)
+    finally:
+        if judge is not None:
+            judge.close()
     if output is not None:
         _write_atomically(output, text)
     else:
@@ -159,12 +168,20 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per claim: id, label, confidence, rationale, evidence, checks.")] = False,
     store: Annotated[Optional[Path], typer.Option("--store", help="Evidence store (default: $SOURCECHECK_HOME/store.db or the user data directory).")] = None,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit with 3 when a claim is 'refuted' (or 'not-supported').")] = None,
+    llm: Annotated[Optional[str], typer.Option("--llm", help="Also ask an LLM at this OpenAI-compatible URL (e.g. http://127.0.0.1:8080/v1); key from $SOURCECHECK_LLM_API_KEY or $OPENAI_API_KEY. Recorded beside the local verdict.")] = None,
+    llm_model: Annotated[Optional[str], typer.Option("--llm-model", help="Model name to send to the --llm endpoint.")] = None,
+    llm_timeout: Annotated[float, typer.Option("--llm-timeout", help="Seconds to wait for each LLM answer.")] = 30.0,
     silent: Annotated[bool, typer.Option("--silent", "-s", help="No progress on stderr.")] = False,
 ) -> None:
     """Verify given claims (no extraction) against the evidence store; models load once."""
-    from .cli_check import verify_command
+    from .cli_check import make_judge, verify_command
 
-    code = verify_command(claims_file, as_json=as_json, store_path=store, fail_on=fail_on, silent=silent, out=sys.stdout)
+    judge = make_judge(llm, llm_model, llm_timeout)
+    try:
+        code = verify_command(claims_file, as_json=as_json, store_path=store, fail_on=fail_on, silent=silent, out=sys.stdout, llm=judge)
+    finally:
+        if judge is not None:
+            judge.close()
     if code:
         raise typer.Exit(code)
 

@@ -49,16 +49,32 @@ def claim_progress(stream: TextIO) -> Callable[[int, int], None]:
     return report
 
 
+def make_judge(url: str | None, model: str | None, timeout: float) -> Any:
+    """The LLM judge the --llm options ask for, or None."""
+    if url is None:
+        if model is not None:
+            raise UsageError("--llm-model needs --llm URL (an OpenAI-compatible endpoint)")
+        return None
+    from .llm_judge import LLMJudge
+
+    if timeout <= 0:
+        raise UsageError(f"--llm-timeout must be positive, got {timeout:g}")
+    try:
+        return LLMJudge(url, model or "default", timeout=timeout)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def check_command(
     files: list[str], *, as_json: bool, store_path: Path | None, published: str | None, online: bool,
-    fail_on: str | None, silent: bool, max_chars: int, out: TextIO, err: TextIO = sys.stderr,
+    fail_on: str | None, silent: bool, max_chars: int, out: TextIO, err: TextIO = sys.stderr, llm: Any | None = None,
 ) -> tuple[int, str]:
     """Run `sourcecheck check`; returns (exit code, text to write)."""
     from .render import progress_printer, render_verdicts
 
     _check_fail_on(fail_on)
     report = check(
-        files, store_path=store_path, published=published, online=online, max_chars=max_chars,
+        files, store_path=store_path, published=published, online=online, max_chars=max_chars, llm=llm,
         progress=None if silent else progress_printer(err),
         claim_progress=None if silent else claim_progress(err),
         warn=lambda line: err.write(f"warning: {line}\n"),
@@ -94,7 +110,7 @@ def _read_claims(handle: TextIO, path: Path) -> Iterator[tuple[Any, ClaimInput]]
 
 def verify_command(
     claims_file: Path, *, as_json: bool, store_path: Path | None, fail_on: str | None, silent: bool,
-    out: TextIO, err: TextIO = sys.stderr, verifier: Verifier | None = None,
+    out: TextIO, err: TextIO = sys.stderr, verifier: Verifier | None = None, llm: Any | None = None,
 ) -> int:
     """Run `sourcecheck verify`: verdicts for given claims, one JSON line (or table row) each,
     written as each batch is done so a long run can be followed and piped."""
@@ -103,7 +119,7 @@ def verify_command(
     store = None
     if verifier is None:
         store = open_evidence(store_path)
-        verifier = Verifier(store)
+        verifier = Verifier(store, llm=llm)
     labels: list[Label] = []
     done = 0
     try:

@@ -33,6 +33,7 @@ from .verdicts import Assessment, Thresholds, default_thresholds, verdict
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
+    from .llm_judge import LLMJudge
     from .store import EvidenceStore
 
 
@@ -91,6 +92,7 @@ class Verifier:
         k: int = 8,
         windows: int = 12,
         thresholds: Thresholds | None = None,
+        llm: "LLMJudge | None" = None,
     ) -> None:
         if store is None and searcher is None:
             raise ValueError("give an evidence store or a searcher")
@@ -104,6 +106,7 @@ class Verifier:
         self.k = k
         self.windows = windows
         self.thresholds = thresholds or default_thresholds()
+        self.llm = llm
 
     @property
     def searcher(self) -> Searcher:
@@ -134,12 +137,27 @@ class Verifier:
         return self._tag_times
 
     def models(self) -> list[ModelInfo]:
-        return [self.nli.info()]
+        models = [self.nli.info()]
+        if self.llm is not None:
+            models.append(ModelInfo(name=f"LLM judge {self.llm.model}", version=self.llm.url))
+        return models
 
     def verify(self, claims: Sequence[ClaimInput], *, timings: dict[str, float] | None = None) -> list[Verdict]:
         """One verdict per claim, in order."""
+        claims = list(claims)
         assessed, retrieval = self.assess(claims, timings=timings)
-        return [verdict(a, thresholds=self.thresholds, retrieval=r) for a, r in zip(assessed, retrieval)]
+        verdicts = [verdict(a, thresholds=self.thresholds, retrieval=r) for a, r in zip(assessed, retrieval)]
+        if self.llm is not None:
+            verdicts = [self._second_opinion(c, v) for c, v in zip(claims, verdicts)]
+        return verdicts
+
+    def _second_opinion(self, claim: ClaimInput, local: Verdict) -> Verdict:
+        """The LLM's answer beside the local verdict, in `checks["llm"]`; the label stays ours."""
+        assert self.llm is not None
+        answer = self.llm.judge(claim.text, local.evidence)
+        if answer.get("label"):
+            answer["agrees"] = answer["label"] == local.label.value
+        return local.model_copy(update={"checks": local.checks | {"llm": answer}})
 
     def assess(self, claims: Sequence[ClaimInput], *, timings: dict[str, float] | None = None) -> tuple[list[list[Assessment]], list[dict[str, int]]]:
         """Each claim's scored evidence windows (what `verify` decides on), and retrieval counts."""
