@@ -272,7 +272,18 @@ def export(args) -> int:
     os.makedirs(args.out, exist_ok=True)
     int8 = os.path.join(args.out, "nli-int8.onnx")
     quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True)
-    summary = {"step": saved["step"], "validation_torch": saved["validation"], "fp32_sha256": sha256(fp32), "int8_sha256": sha256(int8), "int8_bytes": os.path.getsize(int8)}
+    from sourcecheck.models import NLIModel
+
+    val = validation_pairs(args.work)
+    gold = np.array([p.label for p in val])
+    onnx_accuracy = {}
+    for name, path in (("fp32", fp32), ("int8", int8)):
+        probs = NLIModel(path, max_tokens=MAX_LEN).predict([(p.premise, p.hypothesis) for p in val])
+        onnx_accuracy[name] = round(float((probs.argmax(1) == gold).mean()), 4)
+    summary = {
+        "step": saved["step"], "validation_torch": saved["validation"], "validation_onnx": onnx_accuracy,
+        "fp32_sha256": sha256(fp32), "int8_sha256": sha256(int8), "int8_bytes": os.path.getsize(int8),
+    }
     with open(os.path.join(args.work, "export.json"), "w", encoding="utf-8") as handle:
         json.dump(summary, handle, indent=2)
     print(json.dumps(summary, indent=2))
