@@ -30,13 +30,14 @@ install: $(STAMP)
 # are imported idempotently (an unchanged source is skipped in milliseconds); dense vectors are
 # computed within a time budget and the rest lazily, when a search first needs them.
 corpus: $(STAMP)
-	$(VENV)/bin/sourcecheck corpus add pack:starter --embed-budget 150
-	$(VENV)/bin/sourcecheck corpus add pack:history --embed-budget 60
+	$(VENV)/bin/sourcecheck corpus add pack:starter --embed-budget 60
+	$(VENV)/bin/sourcecheck corpus add pack:history --no-embed
 
 run: $(STAMP) corpus
 	mkdir -p out
-	$(VENV)/bin/sourcecheck claims examples/essay.md --json > out/example-report.json
-	$(VENV)/bin/sourcecheck claims examples/essay.md
+	$(VENV)/bin/sourcecheck check examples/essay.md -o out/example-report.txt -s
+	$(VENV)/bin/sourcecheck check examples/essay.md --json -o out/example-report.json
+	cat out/example-report.txt
 	@echo "JSON report written to out/example-report.json" >&2
 
 $(TEST_STAMP): $(STAMP)

@@ -19,6 +19,7 @@ import gzip
 import json
 import os
 import random
+import sys
 import time
 
 import numpy as np
@@ -26,23 +27,20 @@ import torch
 from torch import nn
 from transformers import AutoModel, AutoTokenizer
 
+sys.path.insert(0, os.path.dirname(__file__))
+from pooled_classifier import PooledClassifier  # noqa: E402
+
 MAX_LEN = 64
 
 
-class Classifier(nn.Module):
-    """MiniLM encoder, mean pooling, one logit: the same pooling the embedder uses."""
+class Classifier(PooledClassifier):
+    """MiniLM encoder, mean pooling, one logit."""
 
     def __init__(self, encoder: nn.Module) -> None:
-        super().__init__()
-        self.encoder = encoder
-        self.dropout = nn.Dropout(0.1)
-        self.head = nn.Linear(encoder.config.hidden_size, 1)
+        super().__init__(encoder, 1)
 
     def forward(self, input_ids, attention_mask, token_type_ids):
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        return self.head(self.dropout(pooled)).squeeze(-1)
+        return super().forward(input_ids, attention_mask, token_type_ids).squeeze(-1)
 
 
 def load_claimbuster(data: str):

@@ -22,7 +22,6 @@ onnxruntime (`make train-deps`).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -36,6 +35,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
 import nli_datasets as ds  # noqa: E402
+from pooled_classifier import PooledClassifier  # noqa: E402
 
 MAX_LEN = 128
 BATCH = 32
@@ -48,24 +48,10 @@ def base_model_dir() -> str:
     return str(_package_dir(TOKENIZER_PACKAGE, TOKENIZER_PIP) / "model")
 
 
-class CrossEncoder(nn.Module):
-    def __init__(self, encoder: nn.Module) -> None:
-        super().__init__()
-        self.encoder = encoder
-        self.dropout = nn.Dropout(0.1)
-        self.head = nn.Linear(encoder.config.hidden_size, 3)
-
-    def forward(self, input_ids, attention_mask, token_type_ids):
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        return self.head(self.dropout(pooled))
-
-
-def build_model() -> CrossEncoder:
+def build_model() -> PooledClassifier:
     from transformers import AutoModel
 
-    return CrossEncoder(AutoModel.from_pretrained(base_model_dir()))
+    return PooledClassifier(AutoModel.from_pretrained(base_model_dir()), 3)
 
 
 def tokenizer():
@@ -243,14 +229,6 @@ def train(args) -> int:
     return 0
 
 
-def sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def export(args) -> int:
     """best.pt -> fp32 ONNX (kept in WORK) -> int8 ONNX in --out, with validation scores of both."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -272,7 +250,7 @@ def export(args) -> int:
     os.makedirs(args.out, exist_ok=True)
     int8 = os.path.join(args.out, "nli-int8.onnx")
     quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True)
-    from sourcecheck.models import NLIModel
+    from sourcecheck.models import NLIModel, file_sha256 as sha256
 
     val = validation_pairs(args.work)
     gold = np.array([p.label for p in val])
