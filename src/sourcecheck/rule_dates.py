@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .rules import ABOUT_SAME, RuleResult, topic_overlap, without
+from .rules import RuleResult, about_same, without
 from .types import Precision, TimeRef
 
 # Too vague to contradict anything: "after the war", "the 20th century".
 _COARSE = {Precision.OPEN, Precision.CENTURY}
 _MIN, _MAX = dt.date.min, dt.date.max
+# Stricter than the other rules: a window about another moment of the same war names the war
+# too, so most of the claim's other words (its verb: "began", "signed") must be there as well.
+DATE_OVERLAP = 0.75
 
 
 def _overlaps(a: TimeRef, b: TimeRef) -> bool:
@@ -36,7 +39,7 @@ def check_dates(claim: str, claim_times: list[TimeRef], window: str, window_time
     if not mine or not theirs:
         return None
     rest = without(claim, [t.text for t in claim_times])
-    if topic_overlap(rest, window) < ABOUT_SAME:
+    if not about_same(rest, window, overlap=DATE_OVERLAP):
         return None
     for t in mine:
         hit = next((e for e in theirs if _overlaps(t, e)), None)

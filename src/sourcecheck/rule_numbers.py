@@ -8,7 +8,7 @@ within 10%, or 35% when either side hedges ("about", "some", "nearly", "over").
 from __future__ import annotations
 
 from .quantities import Quantity, find_quantities
-from .rules import ABOUT_SAME, RuleResult, topic_overlap, without
+from .rules import RuleResult, about_same, without
 
 EXACT_TOLERANCE = 0.10
 HEDGED_TOLERANCE = 0.35
@@ -40,7 +40,7 @@ def check_numbers(claim: str, window: str) -> RuleResult | None:
         same_unit = [e for e in theirs if e.unit == q.unit]
         if not same_unit:
             continue
-        if topic_overlap(without(claim, [q.text]), window) < ABOUT_SAME:
+        if not about_same(without(claim, [q.text]), window):
             return None
         hit = next((e for e in same_unit if agree(q, e)), None)
         if hit is None:

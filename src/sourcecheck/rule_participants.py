@@ -11,7 +11,7 @@ same thing, so it needs more of the claim in the window than the other rules (`A
 from __future__ import annotations
 
 from .entities import fold
-from .rules import RuleResult, topic_overlap, without
+from .rules import RuleResult, about_same, without
 from .types import Mention
 
 RULE_KINDS = ("person", "place")
@@ -41,7 +41,7 @@ def check_participants(claim: str, claim_mentions: list[Mention], window: str, w
     if not missing:
         return RuleResult("participants", "match", ", ".join(m.text for m in mine), ", ".join(m.text for m in mine), "the evidence names the same people and places")
     rest = without(claim, [m.text for m in missing])
-    if topic_overlap(rest, window) < ABOUT_SAME_NAMES:
+    if not about_same(rest, window, overlap=ABOUT_SAME_NAMES):
         return None
     for m in missing:
         rivals = [w for w in window_mentions if w.kind == m.kind and not any(_named(c, w.text, [w]) for c in mine)]

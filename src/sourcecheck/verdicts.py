@@ -31,6 +31,9 @@ from .types import Evidence, Label, Stance, Verdict
 RULE_STRENGTH = {"dates": 0.85, "numbers": 0.8, "participants": 0.65}
 # Share of a window's entailment that survives a rule mismatch on it.
 SUPPORT_AFTER_MISMATCH = 0.2
+# A window holding this share of the claim's content words counts in full; one holding less
+# counts in proportion (NLI is confident on windows that are merely near the topic).
+FULL_COVERAGE = 0.7
 MAX_QUOTES = 3
 
 
@@ -50,6 +53,13 @@ class Assessment:
     neutral: float
     contradiction: float
     rules: tuple[RuleResult, ...] = field(default_factory=tuple)
+    # The window is about what the claim is about (`rules.about_same`): only then can an NLI
+    # contradiction refute. Our NLI model reads "another date" as contradiction, whatever the event.
+    on_topic: bool = True
+
+    @property
+    def weight(self) -> float:
+        return min(1.0, self.window.relevance / FULL_COVERAGE)
 
     @property
     def mismatches(self) -> list[RuleResult]:
@@ -57,11 +67,11 @@ class Assessment:
 
     @property
     def support(self) -> float:
-        return self.entailment * (SUPPORT_AFTER_MISMATCH if self.mismatches else 1.0)
+        return self.entailment * self.weight * (SUPPORT_AFTER_MISMATCH if self.mismatches else 1.0)
 
     @property
     def refute(self) -> float:
-        strength = self.contradiction
+        strength = self.contradiction * self.weight if self.on_topic else 0.0
         for rule in self.mismatches:
             if rule.rule == "participants" and self.entailment >= 0.5:
                 continue  # NLI reads the window as saying the same: a name beside, not instead
@@ -161,8 +171,9 @@ def verdict(assessments: list[Assessment], *, thresholds: Thresholds = Threshold
     elif label is Label.REFUTED:
         chosen = sorted((a for a in assessments if a.stance is Stance.REFUTES), key=lambda a: -a.refute)
     elif label is Label.CONFLICTING:
-        strong = [a for a in assessments if a.stance is not Stance.NEUTRAL]
-        chosen = sorted(strong, key=lambda a: -max(a.support, a.refute))
+        backers = sorted((a for a in assessments if a.stance is Stance.SUPPORTS), key=lambda a: -a.support)
+        deniers = sorted((a for a in assessments if a.stance is Stance.REFUTES), key=lambda a: -a.refute)
+        chosen = [x for pair in zip(backers, deniers) for x in pair]  # both sides, best first
     else:
         chosen = sorted(assessments, key=lambda a: (-a.window.relevance, a.window.rank))
     chosen = chosen[:MAX_QUOTES]

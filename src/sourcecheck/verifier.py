@@ -27,6 +27,7 @@ from .evidence_sentences import Window, candidate_windows
 from .rule_dates import check_dates
 from .rule_numbers import check_numbers
 from .rule_participants import check_participants
+from .rules import ABOUT_SAME, about_same
 from .types import Mention, ModelInfo, SearchHit, TimeRef, Verdict
 from .verdicts import Assessment, Thresholds, default_thresholds, verdict
 
@@ -199,7 +200,8 @@ class Verifier:
                 ) if r is not None]
                 e, n, c = (float(x) for x in probs[row])
                 row += 1
-                assessed.append(Assessment(w, e, n, c, tuple(rules)))
+                on_topic = about_same(claim.text, w.text, overlap=ABOUT_SAME, names=0.5)
+                assessed.append(Assessment(w, e, n, c, tuple(rules), on_topic))
             out.append(assessed)
         return out
 
