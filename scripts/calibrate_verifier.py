@@ -10,9 +10,10 @@ Tuning sets:
   CONFLICTING examples come from Climate-FEVER alone).
 
 Steps: every claim's evidence windows are scored once (`Verifier.assess`); a grid over the
-support, refute and conflict thresholds picks the setting with the best mean of Climate-FEVER
-macro-F1 and history accuracy; then for each label a logistic map from the raw strength to the
-probability of being right (Platt scaling, fitted by Newton's method) turns strengths into
+support, refute and conflict thresholds, the coverage weighting and the topic gate
+(`verdicts.Thresholds`) picks the setting with the best mean of Climate-FEVER macro-F1 and
+history accuracy; then for each label a logistic map from the raw strength to the probability of
+being right (Platt scaling, by gradient descent with a small L2 penalty) turns strengths into
 confidences. Writes the thresholds and the maps as JSON with the scores they reached.
 """
 
@@ -21,7 +22,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import math
+import dataclasses
+import pickle
 import os
 import sys
 
@@ -30,6 +32,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "bench"))
 from benchlib import accuracy, expected_calibration_error, macro_f1  # noqa: E402
 from verification_sets import LABELS, GivenEvidence, climate_fever  # noqa: E402
 
+from sourcecheck.rules import about_same  # noqa: E402
 from sourcecheck.types import Label  # noqa: E402
 from sourcecheck.verdicts import Thresholds, decide  # noqa: E402
 from sourcecheck.verifier import ClaimInput, Verifier  # noqa: E402
@@ -46,58 +49,69 @@ def assess_all(verifier: Verifier, claims: list[str], batch: int = 32):
     return out
 
 
-def platt(raw: list[float], correct: list[bool], iterations: int = 50) -> tuple[float, float]:
-    """a, b minimising the log loss of sigmoid(a * logit(raw) + b) against `correct`."""
-    xs = [math.log(min(max(r, 1e-4), 1 - 1e-4) / (1 - min(max(r, 1e-4), 1 - 1e-4))) for r in raw]
+def platt(raw: list[float], correct: list[bool], iterations: int = 3000, l2: float = 0.01) -> tuple[float, float]:
+    """a, b minimising the log loss of sigmoid(a * logit(raw) + b) against `correct` (plus a
+    small L2 penalty, so that a label that is always right or always wrong stays finite)."""
+    import numpy as np
+
+    x = np.log(np.clip(raw, 1e-4, 1 - 1e-4) / (1 - np.clip(raw, 1e-4, 1 - 1e-4)))
+    y = np.asarray(correct, dtype=float)
     a, b = 1.0, 0.0
     for _ in range(iterations):
-        ga = gb = haa = hab = hbb = 0.0
-        for x, y in zip(xs, correct):
-            p = 1 / (1 + math.exp(-(a * x + b)))
-            ga += (p - y) * x
-            gb += p - y
-            w = p * (1 - p) + 1e-9
-            haa += w * x * x
-            hab += w * x
-            hbb += w
-        det = haa * hbb - hab * hab + 1e-9
-        a -= (hbb * ga - hab * gb) / det
-        b -= (haa * gb - hab * ga) / det
-    return a, b
+        p = 1 / (1 + np.exp(-np.clip(a * x + b, -30, 30)))
+        a -= 0.1 * (float(np.mean((p - y) * x)) + l2 * (a - 1))
+        b -= 0.1 * (float(np.mean(p - y)) + l2 * b)
+    return float(a), float(b)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", default=None)
+    parser.add_argument("--cache", default=None, help="keep the scored windows in this pickle and reuse them (for re-fitting only)")
     parser.add_argument("--out", default=os.path.join(HERE, "..", "src", "sourcecheck", "data", "verifier_calibration.json"))
     args = parser.parse_args()
 
     climate = climate_fever("train")
-    print(f"Climate-FEVER tuning claims: {len(climate)}", file=sys.stderr)
-    climate_assessed = assess_all(Verifier(searcher=GivenEvidence(climate)), [i.claim for i in climate])
-    climate_gold = [i.gold for i in climate]
-
-    from sourcecheck.checking import open_evidence
-
     history = [json.loads(line) for line in open(HISTORY_TUNING, encoding="utf-8") if line.strip()]
-    store = open_evidence(args.store)
-    try:
-        history_assessed = assess_all(Verifier(store), [r["claim"] for r in history])
-    finally:
-        store.close()
+    climate_gold = [i.gold for i in climate]
     history_gold = [r["label"] for r in history]
+    if args.cache and os.path.exists(args.cache):
+        with open(args.cache, "rb") as handle:
+            climate_assessed, history_assessed = pickle.load(handle)
+    else:
+        print(f"Climate-FEVER tuning claims: {len(climate)}", file=sys.stderr)
+        climate_assessed = assess_all(Verifier(searcher=GivenEvidence(climate)), [i.claim for i in climate])
+        from sourcecheck.checking import open_evidence
 
-    grid = [round(x, 2) for x in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)]
+        store = open_evidence(args.store)
+        try:
+            history_assessed = assess_all(Verifier(store), [r["claim"] for r in history])
+        finally:
+            store.close()
+        if args.cache:
+            with open(args.cache, "wb") as handle:
+                pickle.dump((climate_assessed, history_assessed), handle)
+
+    claims = [i.claim for i in climate] + [r["claim"] for r in history]
+    split = len(climate)
     best = None
-    for support, refute, conflict in itertools.product(grid, grid, (0.7, 0.8, 0.9, 1.01)):
-        t = Thresholds(support=support, refute=refute, conflict=conflict)
-        cf = [decide(a, t)[0].value for a in climate_assessed]
-        hi = [decide(a, t)[0].value for a in history_assessed]
-        score = (macro_f1(climate_gold, cf, list(LABELS)) + accuracy(history_gold, hi)) / 2
-        if best is None or score > best[0] + 1e-9:
-            best = (score, t, macro_f1(climate_gold, cf, list(LABELS)), accuracy(climate_gold, cf), accuracy(history_gold, hi))
+    for full_coverage, topic_overlap in itertools.product((0.0, 0.4, 0.7), (0.0, 0.3, 0.5)):
+        variant = [
+            [dataclasses.replace(a, full_coverage=full_coverage, on_topic=about_same(claim, a.window.text, overlap=topic_overlap, names=0.5) if topic_overlap else True) for a in windows]
+            for claim, windows in zip(claims, climate_assessed + history_assessed)
+        ]
+        cf_assessed, hi_assessed = variant[:split], variant[split:]
+        grid = [round(x, 2) for x in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)]
+        for support, refute, conflict in itertools.product(grid, grid, (0.7, 0.8, 0.9, 1.01)):
+            t = Thresholds(support=support, refute=refute, conflict=conflict, full_coverage=full_coverage, topic_overlap=topic_overlap)
+            cf = [decide(a, t)[0].value for a in cf_assessed]
+            hi = [decide(a, t)[0].value for a in hi_assessed]
+            score = (macro_f1(climate_gold, cf, list(LABELS)) + accuracy(history_gold, hi)) / 2
+            if best is None or score > best[0] + 1e-9:
+                best = (score, t, macro_f1(climate_gold, cf, list(LABELS)), accuracy(climate_gold, cf), accuracy(history_gold, hi), variant)
     assert best is not None
-    score, thresholds, cf_f1, cf_acc, hist_acc = best
+    score, thresholds, cf_f1, cf_acc, hist_acc, chosen = best
+    climate_assessed, history_assessed = chosen[:split], chosen[split:]
     print(f"thresholds {thresholds}: Climate-FEVER train macro-F1 {cf_f1:.3f} accuracy {cf_acc:.3f}; history accuracy {hist_acc:.3f}", file=sys.stderr)
 
     decided = [decide(a, thresholds) for a in climate_assessed + history_assessed]
@@ -116,7 +130,7 @@ def main() -> int:
     confidences = [calibrated(lab, raw, table) for lab, raw in decided]
     correct = [lab.value == g for (lab, _), g in zip(decided, gold)]
     result = {
-        "thresholds": {"support": thresholds.support, "refute": thresholds.refute, "conflict": thresholds.conflict},
+        "thresholds": dataclasses.asdict(thresholds),
         "labels": labels,
         "fitted_on": "Climate-FEVER claims with sha256(claim_id) % 10 >= 3 (given evidence) + bench/data/history_retrieval.jsonl (end to end)",
         "tuning_scores": {

@@ -119,3 +119,20 @@ def test_overlapping_passages_give_each_window_once():
 def test_content_terms_and_coverage():
     assert "invade" in content_terms("Germany invaded Poland") and "the" not in content_terms("the war")
     assert coverage(content_terms("Germany invaded Poland in 1939"), "Poland was invaded by Germany in 1939") == 1.0
+
+
+def test_about_same_needs_the_claims_names_not_just_its_common_words():
+    from sourcecheck.rules import about_same, proper_terms
+
+    assert proper_terms("The Winter War began in Finland.") == {"winter", "war", "finlan"}
+    assert about_same("The Winter War began.", "The Winter War began on 30 November 1939.")
+    assert not about_same("The Winter War began.", "The war in the Pacific began in December 1941.")
+    assert not about_same("Roosevelt met Stalin.", "Tea is an aromatic beverage.")
+    # Half the names is enough when asked for half: a swapped participant keeps the rest.
+    assert about_same("Roosevelt met Stalin in Moscow.", "Churchill met Stalin in Moscow.", names=0.5)
+    assert not about_same("Roosevelt met Stalin in Moscow.", "Churchill met Stalin in Moscow.")
+
+
+def test_the_date_rule_wants_the_claims_verb_too():
+    # The window names the war but is about another moment of it.
+    assert dates("The Winter War began in December 1939.", "Soviet historiography of the Winter War changed in the late 1980s.") is None

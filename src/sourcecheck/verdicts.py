@@ -31,9 +31,12 @@ from .types import Evidence, Label, Stance, Verdict
 RULE_STRENGTH = {"dates": 0.85, "numbers": 0.8, "participants": 0.65}
 # Share of a window's entailment that survives a rule mismatch on it.
 SUPPORT_AFTER_MISMATCH = 0.2
-# A window holding this share of the claim's content words counts in full; one holding less
-# counts in proportion (NLI is confident on windows that are merely near the topic).
+# A window holding `full_coverage` of the claim's content words counts in full; one holding less
+# counts in proportion (NLI is confident on windows that are merely near the topic). An NLI
+# contradiction counts only from a window holding `topic_overlap` of the claim's content words
+# and half its proper names. Both are fitted with the thresholds (scripts/calibrate_verifier.py).
 FULL_COVERAGE = 0.7
+TOPIC_OVERLAP = 0.5
 MAX_QUOTES = 3
 
 
@@ -42,6 +45,8 @@ class Thresholds:
     support: float = 0.5
     refute: float = 0.5
     conflict: float = 0.8
+    full_coverage: float = FULL_COVERAGE
+    topic_overlap: float = TOPIC_OVERLAP
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,11 @@ class Assessment:
     # The window is about what the claim is about (`rules.about_same`): only then can an NLI
     # contradiction refute. Our NLI model reads "another date" as contradiction, whatever the event.
     on_topic: bool = True
+    full_coverage: float = FULL_COVERAGE
 
     @property
     def weight(self) -> float:
-        return min(1.0, self.window.relevance / FULL_COVERAGE)
+        return min(1.0, self.window.relevance / self.full_coverage) if self.full_coverage > 0 else 1.0
 
     @property
     def mismatches(self) -> list[RuleResult]:

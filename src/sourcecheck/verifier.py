@@ -27,7 +27,7 @@ from .evidence_sentences import Window, candidate_windows
 from .rule_dates import check_dates
 from .rule_numbers import check_numbers
 from .rule_participants import check_participants
-from .rules import ABOUT_SAME, about_same
+from .rules import about_same
 from .types import Mention, ModelInfo, SearchHit, TimeRef, Verdict
 from .verdicts import Assessment, Thresholds, default_thresholds, verdict
 
@@ -200,8 +200,8 @@ class Verifier:
                 ) if r is not None]
                 e, n, c = (float(x) for x in probs[row])
                 row += 1
-                on_topic = about_same(claim.text, w.text, overlap=ABOUT_SAME, names=0.5)
-                assessed.append(Assessment(w, e, n, c, tuple(rules), on_topic))
+                on_topic = about_same(claim.text, w.text, overlap=self.thresholds.topic_overlap, names=0.5)
+                assessed.append(Assessment(w, e, n, c, tuple(rules), on_topic, self.thresholds.full_coverage))
             out.append(assessed)
         return out
 
