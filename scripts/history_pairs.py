@@ -116,7 +116,57 @@ def swap_entity(doc, pool: dict[str, list[str]], rng: random.Random) -> str | No
     return None
 
 
-def build(articles: list[dict], seed: int, per_article: int) -> list[dict]:
+# Constituents whose removal leaves a sentence that the original still entails.
+_DELETABLE = {"prep", "appos", "advcl", "relcl", "npadvmod", "advmod"}
+
+
+def shorten(doc, rng: random.Random) -> str | None:
+    """The sentence without one optional constituent: an entailed paraphrase that is not a copy
+    ("In 1941 Germany, led by Hitler, invaded the USSR" -> "In 1941 Germany invaded the USSR")."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    options = [t for t in doc if t.dep_ in _DELETABLE and t.head.i in {root.i} | {c.i for c in root.children if c.dep_ in {"nsubj", "dobj", "nsubjpass"}}]
+    rng.shuffle(options)
+    for token in options:
+        sub = list(token.subtree)
+        first, last = sub[0].i, sub[-1].i
+        if last - first + 1 > len(doc) - 5 or any(t.dep_ == "neg" for t in sub):
+            continue
+        start = doc[first].idx
+        end = doc[last].idx + len(doc[last].text)
+        text = (doc.text[:start] + doc.text[end:]).replace(" ,", ",").replace(",,", ",").replace(" .", ".")
+        text = re.sub(r"\s{2,}", " ", text).strip(" ,")
+        if text and text != doc.text and len(text.split()) >= 5:
+            return text[0].upper() + text[1:]
+    return None
+
+
+def alias(doc, rng: random.Random) -> str | None:
+    """A mention replaced by another name of the same entity from the gazetteer ("the USSR" ->
+    "the Soviet Union"): entailed, with different words."""
+    from sourcecheck.entities import lookup
+
+    for ent in rng.sample(list(doc.ents), len(doc.ents)):
+        entry = lookup(ent.text)
+        if entry is None:
+            continue
+        names = [n for n in (entry.name, *entry.aliases) if n.lower() != ent.text.lower() and len(n) > 2]
+        if names:
+            return doc.text[: ent.start_char] + rng.choice(names) + doc.text[ent.end_char :]
+    return None
+
+
+def add_detail(sentence: str, premise: str, rng: random.Random) -> str | None:
+    """The sentence with a date the premise never gives: the premise is silent on it (neutral)."""
+    if YEAR.search(sentence) or YEAR.search(premise) or any(m in sentence or m in premise for m in MONTHS):
+        return None
+    year = rng.randint(1900, 1991)
+    body = sentence.rstrip(".")
+    return f"{body} in {rng.choice(MONTHS) + ' ' if rng.random() < 0.4 else ''}{year}."
+
+
+def build(articles: list[dict], seed: int, per_article: int, *, kinds: str = "basic") -> list[dict]:
     from sourcecheck.models import spacy_pipeline
 
     nlp = spacy_pipeline()
@@ -140,6 +190,17 @@ def build(articles: list[dict], seed: int, per_article: int) -> list[dict]:
             premise = " ".join(sents[lo : lo + width + 1])  # always contains sentence i
             split = "val" if history_article_is_validation(str(article["id"])) else "train"
             base = {"split": split, "article": article["id"], "title": article["title"]}
+            if kinds == "paraphrase":
+                # Entailed sentences that are not copies, and a silent premise: what the basic kinds
+                # miss (they teach "any difference is a contradiction").
+                for kind, text, label in (
+                    ("shortened", shorten(doc, rng), ENTAILMENT),
+                    ("alias", alias(doc, rng), ENTAILMENT),
+                    ("added-date", add_detail(sents[i], premise, rng), NEUTRAL),
+                ):
+                    if text:
+                        rows.append(base | {"premise": premise, "hypothesis": text, "label": label, "kind": kind})
+                continue
             rows.append(base | {"premise": premise, "hypothesis": sents[i], "label": ENTAILMENT, "kind": "own-passage"})
             merged = {k: pool.get(k, []) + rng.sample(corpus_pool.get(k, []), min(20, len(corpus_pool.get(k, [])))) for k in SWAP_TYPES}
             false = negate(doc) if rng.random() < 0.2 else swap_entity(doc, merged, rng)
@@ -160,9 +221,10 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=4000)
     parser.add_argument("--per-article", type=int, default=2)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--kinds", choices=["basic", "paraphrase"], default="basic", help="basic: copy / swap / same-article; paraphrase: shortened and alias entailments, added-date neutrals")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    rows = build(read_articles(args.articles, args.seed), args.seed, args.per_article)
+    rows = build(read_articles(args.articles, args.seed), args.seed, args.per_article, kinds=args.kinds)
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as handle:
         for row in rows:

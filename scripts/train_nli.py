@@ -10,7 +10,7 @@ steps and at each epoch's end); the best validation checkpoint is kept as WORK/b
 
 Data (see scripts/nli_datasets.py for the readers and the held-out rules): SNLI dev (90%),
 SICK train, ANLI R1-R3 dev, Climate-FEVER (the 70% not held out), AVeriTeC train, WiCE dev, and
-the synthetic history pairs of scripts/history_pairs.py (WORK/history.jsonl). Validation: SICK
+the synthetic history pairs of scripts/history_pairs.py (WORK/history*.jsonl). Validation: SICK
 trial, every tenth SNLI dev pair, held-out history articles. No test split is read here.
 
 The model: the MiniLM encoder, mean pooling over premise and hypothesis tokens (the pooling the
@@ -22,6 +22,7 @@ onnxruntime (`make train-deps`).
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import math
 import os
@@ -61,13 +62,14 @@ def tokenizer():
 
 
 def history_pairs(work: str, split: str) -> list[ds.Pair]:
-    path = os.path.join(work, "history.jsonl")
+    """The synthetic pairs of WORK/history*.jsonl (scripts/history_pairs.py), in file-name order."""
     out = []
-    with open(path, encoding="utf-8") as handle:
-        for n, line in enumerate(handle):
-            row = json.loads(line)
-            if row["split"] == split:
-                out.append(ds.Pair(row["premise"], row["hypothesis"], row["label"], f"history-{row['kind']}", f"history-{n}"))
+    for path in sorted(glob.glob(os.path.join(work, "history*.jsonl"))):
+        with open(path, encoding="utf-8") as handle:
+            for n, line in enumerate(handle):
+                row = json.loads(line)
+                if row["split"] == split:
+                    out.append(ds.Pair(row["premise"], row["hypothesis"], row["label"], f"history-{row['kind']}", f"{os.path.basename(path)}-{n}"))
     return out
 
 
@@ -162,8 +164,13 @@ def train(args) -> int:
     counts = {ds.LABELS[k]: sum(p.label == k for p in train_pairs) for k in range(3)}
     print(f"training pairs {len(train_pairs)} {counts}; validation {len(val_pairs)}", file=sys.stderr)
     model = build_model()
+    if args.init:
+        # Continue from another run's weights (a new optimiser and schedule).
+        model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
     steps_per_epoch = math.ceil(len(encoded) / BATCH)  # approximately: windows may leave short batches
     total = args.epochs * len(batches_for_epoch(encoded, 0))
+    if args.max_steps:
+        total = min(total, args.max_steps)
     no_decay = ("bias", "LayerNorm.weight")
     groups = [
         {"params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)], "weight_decay": 0.01},
@@ -217,6 +224,8 @@ def train(args) -> int:
                 validate()
             if state["step"] % args.save_every == 0:
                 checkpoint()
+            if state["step"] >= total:
+                break
             if args.max_minutes and time.time() - started > args.max_minutes * 60:
                 checkpoint()
                 print("stopped on --max-minutes; run again to resume", file=sys.stderr)
@@ -225,6 +234,8 @@ def train(args) -> int:
         state["batch"] = 0
         validate()
         checkpoint()
+        if state["step"] >= total:
+            break
     print(f"done: {state['step']} steps (about {steps_per_epoch} an epoch), best validation accuracy {state['best']:.4f}", file=sys.stderr)
     return 0
 
@@ -279,6 +290,8 @@ def main() -> int:
     parser.add_argument("--eval-every", type=int, default=400)
     parser.add_argument("--save-every", type=int, default=100)
     parser.add_argument("--max-minutes", type=float, default=0)
+    parser.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (the schedule decays to 0 there)")
+    parser.add_argument("--init", default=None, help="start from the model weights of this checkpoint (e.g. another run's best.pt)")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     return train(args) if args.command == "train" else export(args)
