@@ -93,7 +93,7 @@ def validation_pairs(work: str) -> list[ds.Pair]:
 
 def encode(tok, pairs: list[ds.Pair]) -> list[tuple[list[int], list[int], int]]:
     """Token ids and type ids per pair; the premise is cut first when the pair is too long."""
-    enc = tok([p.premise for p in pairs], [p.hypothesis for p in pairs], truncation="only_first", max_length=MAX_LEN)
+    enc = tok([p.premise for p in pairs], [p.hypothesis for p in pairs], truncation="longest_first", max_length=MAX_LEN)
     return [(ids, types, p.label) for ids, types, p in zip(enc["input_ids"], enc["token_type_ids"], pairs)]
 
 

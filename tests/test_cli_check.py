@@ -16,6 +16,7 @@ from sourcecheck.pipeline import ClaimExtractor
 from sourcecheck.retrieval import Retriever
 from sourcecheck.sqlite_store import SQLiteStore
 from sourcecheck.types import Label, Report
+from sourcecheck.verdicts import Thresholds
 from sourcecheck.verifier import Verifier
 
 from conftest import WordCountScorer
@@ -32,7 +33,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def verifier(store):
-    return Verifier(searcher=Retriever(store, embedder=HashedEmbedder(), parallel=False), nli=OverlapNLI(), find_mentions=find_names, k=4)
+    return Verifier(searcher=Retriever(store, embedder=HashedEmbedder(), parallel=False), nli=OverlapNLI(), find_mentions=find_names, k=4, thresholds=Thresholds())
 
 
 def claims_file(tmp_path, lines):

@@ -8,6 +8,7 @@ from sourcecheck.importer import import_documents
 from sourcecheck.retrieval import Retriever
 from sourcecheck.sqlite_store import SQLiteStore
 from sourcecheck.types import Label, Stance
+from sourcecheck.verdicts import Thresholds
 from sourcecheck.verifier import ClaimInput, Verifier
 
 from verification_fakes import MOSCOW_1944, PACT_AGAINST, PACT_FOR, STALINGRAD, UNRELATED, WINTER_WAR, HashedEmbedder, OverlapNLI, find_names
@@ -24,7 +25,8 @@ def store(tmp_path):
 
 
 def make_verifier(store, nli=None) -> Verifier:
-    return Verifier(searcher=Retriever(store, embedder=HashedEmbedder(), parallel=False), nli=nli or OverlapNLI(), find_mentions=find_names, k=4)
+    # The code's default thresholds, not the fitted ones: these tests are about the logic.
+    return Verifier(searcher=Retriever(store, embedder=HashedEmbedder(), parallel=False), nli=nli or OverlapNLI(), find_mentions=find_names, k=4, thresholds=Thresholds())
 
 
 def verify_one(store, text: str):
@@ -119,3 +121,16 @@ def test_confidence_is_a_probability_and_evidence_scores_are_bounded(store):
 def test_verifier_needs_a_store_or_a_searcher():
     with pytest.raises(ValueError, match="store or a searcher"):
         Verifier()
+
+
+def test_the_shipped_calibration_loads_and_maps_into_zero_one():
+    from sourcecheck.verdicts import calibrated, calibration, default_thresholds
+
+    t = default_thresholds()
+    assert 0 < t.support < 1 and 0 < t.refute < 1
+    table = calibration()
+    assert set(table) <= {label.value for label in Label} and table
+    for label in Label:
+        assert all(0.0 < calibrated(label, raw) < 1.0 for raw in (0.0, 0.01, 0.5, 0.99, 1.0))
+        if label.value in table:
+            assert table[label.value][0] > 0  # a stronger raw score never means a lower confidence

@@ -142,7 +142,8 @@ class NLIModel:
     >>> nli_model().predict([("Stalin met Churchill in Moscow in 1942.", "Churchill went to Moscow.")])
     array([[0.9..., 0.0..., 0.0...]], dtype=float32)
 
-    The premise is cut first when a pair is longer than `max_tokens` (the claim is never cut).
+    A pair longer than `max_tokens` is cut from the longer side first (in practice the premise;
+    a claim is cut only when it is itself very long).
     """
 
     def __init__(self, path: Path | None = None, *, max_tokens: int = NLI_MAX_TOKENS, batch_size: int = 32) -> None:
@@ -160,7 +161,7 @@ class NLIModel:
         options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(str(self.model_path), options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        self._tokenizer.enable_truncation(max_length=max_tokens, strategy="only_first")
+        self._tokenizer.enable_truncation(max_length=max_tokens, strategy="longest_first")
         self._tokenizer.enable_padding()
 
     def info(self) -> ModelInfo:

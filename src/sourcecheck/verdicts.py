@@ -84,11 +84,11 @@ class Assessment:
             strength = max(strength, RULE_STRENGTH[rule.rule])
         return strength
 
-    @property
-    def stance(self) -> Stance:
-        if self.refute >= 0.5 and self.refute > self.support:
+    def stance(self, thresholds: Thresholds) -> Stance:
+        """What this window says of the claim, by the same thresholds the verdict uses."""
+        if self.refute >= thresholds.refute and self.refute > self.support:
             return Stance.REFUTES
-        if self.support >= 0.5:
+        if self.support >= thresholds.support:
             return Stance.SUPPORTS
         return Stance.NEUTRAL
 
@@ -131,16 +131,17 @@ def decide(assessments: list[Assessment], thresholds: Thresholds = Thresholds())
     return Label.REFUTED, refute
 
 
-def _evidence(a: Assessment) -> Evidence:
+def _evidence(a: Assessment, thresholds: Thresholds) -> Evidence:
     hit = a.window.hit
+    stance = a.stance(thresholds)
     checks: dict[str, Any] = {"nli": {"entailment": round(a.entailment, 4), "neutral": round(a.neutral, 4), "contradiction": round(a.contradiction, 4)}}
     for rule in a.rules:
         checks[rule.rule] = rule.as_dict()
-    score = {Stance.SUPPORTS: a.support, Stance.REFUTES: a.refute}.get(a.stance, a.window.relevance)
+    score = {Stance.SUPPORTS: a.support, Stance.REFUTES: a.refute}.get(stance, a.window.relevance)
     return Evidence(
         passage_id=hit.passage_id, source_id=hit.source_id, title=hit.title, url=hit.url, published=hit.published,
         licence=hit.licence, attribution=hit.attribution, quote=a.window.text, start=a.window.start, end=a.window.end,
-        stance=a.stance, score=round(min(max(score, 0.0), 1.0), 4), checks=checks,
+        stance=stance, score=round(min(max(score, 0.0), 1.0), 4), checks=checks,
     )
 
 
@@ -149,7 +150,7 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def rationale(label: Label, chosen: list[Assessment], assessments: list[Assessment]) -> str:
+def rationale(label: Label, chosen: list[Assessment], assessments: list[Assessment], thresholds: Thresholds = Thresholds()) -> str:
     if label is Label.NOT_ENOUGH_EVIDENCE:
         if not assessments:
             return "No passage in the evidence store bears on this claim."
@@ -164,21 +165,21 @@ def rationale(label: Label, chosen: list[Assessment], assessments: list[Assessme
         if mismatch is not None:
             return f"{mismatch.note[0].upper()}{mismatch.note[1:]} (\"{title}\")."
         return f"\"{title}\" contradicts it: \"{_short(lead.window.text)}\""
-    other = next((a for a in chosen[1:] if a.stance != lead.stance), None)
+    other = next((a for a in chosen[1:] if a.stance(thresholds) != lead.stance(thresholds)), None)
     other_title = other.window.hit.title if other else "another source"
-    return f"The sources disagree: \"{title}\" {'supports' if lead.stance is Stance.SUPPORTS else 'contradicts'} the claim, \"{other_title}\" the opposite."
+    return f"The sources disagree: \"{title}\" {'supports' if lead.stance(thresholds) is Stance.SUPPORTS else 'contradicts'} the claim, \"{other_title}\" the opposite."
 
 
 def verdict(assessments: list[Assessment], *, thresholds: Thresholds = Thresholds(), retrieval: dict[str, Any] | None = None) -> Verdict:
     """The verdict on one claim from its assessed windows (an empty list: nothing was found)."""
     label, raw = decide(assessments, thresholds)
     if label is Label.SUPPORTED:
-        chosen = sorted((a for a in assessments if a.stance is Stance.SUPPORTS), key=lambda a: -a.support)
+        chosen = sorted((a for a in assessments if a.stance(thresholds) is Stance.SUPPORTS), key=lambda a: -a.support)
     elif label is Label.REFUTED:
-        chosen = sorted((a for a in assessments if a.stance is Stance.REFUTES), key=lambda a: -a.refute)
+        chosen = sorted((a for a in assessments if a.stance(thresholds) is Stance.REFUTES), key=lambda a: -a.refute)
     elif label is Label.CONFLICTING:
-        backers = sorted((a for a in assessments if a.stance is Stance.SUPPORTS), key=lambda a: -a.support)
-        deniers = sorted((a for a in assessments if a.stance is Stance.REFUTES), key=lambda a: -a.refute)
+        backers = sorted((a for a in assessments if a.stance(thresholds) is Stance.SUPPORTS), key=lambda a: -a.support)
+        deniers = sorted((a for a in assessments if a.stance(thresholds) is Stance.REFUTES), key=lambda a: -a.refute)
         chosen = [x for pair in zip(backers, deniers) for x in pair]  # both sides, best first
     else:
         chosen = sorted(assessments, key=lambda a: (-a.window.relevance, a.window.rank))
@@ -198,6 +199,6 @@ def verdict(assessments: list[Assessment], *, thresholds: Thresholds = Threshold
         if found:
             checks[rule] = found
     return Verdict(
-        label=label, confidence=round(calibrated(label, raw), 4), rationale=rationale(label, chosen, assessments),
-        evidence=[_evidence(a) for a in chosen], checks=checks,
+        label=label, confidence=round(calibrated(label, raw), 4), rationale=rationale(label, chosen, assessments, thresholds),
+        evidence=[_evidence(a, thresholds) for a in chosen], checks=checks,
     )
