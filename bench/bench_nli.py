@@ -4,7 +4,7 @@
     .venv/bin/python bench/bench_nli.py [--fp32 .train/nli/nli-fp32.onnx] [--limit N]
 
 Test splits only, none of which is trained on (scripts/nli_datasets.py): SNLI test (9,824),
-SICK test (4,906), ANLI R1, R2, R3 test (1,000 / 1,000 / 1,200). The fp32 model is the ONNX
+SICK test (4,927), ANLI R1, R2, R3 test (1,000 / 1,000 / 1,200). The fp32 model is the ONNX
 export that scripts/train_nli.py writes before quantising; it is not shipped, so its row is
 measured only where that file exists (give --fp32). Also reports int8 pairs/s on 2 threads.
 
