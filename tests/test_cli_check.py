@@ -142,3 +142,19 @@ def test_check_gives_every_checkworthy_claim_a_verdict(verifier):
     assert "overlap NLI fake" in [m.name for m in report.run.models]
     assert {"verify", "nli", "retrieve"} <= set(report.run.timings)
     Report.model_validate_json(report.model_dump_json())  # the JSON contract round-trips
+
+
+def test_a_report_written_with_o_is_an_ordinary_file(tmp_path):
+    import os
+    import stat
+
+    from sourcecheck.cli import _write_atomically
+
+    target = tmp_path / "out" / "report.json"
+    old = os.umask(0o022)
+    try:
+        _write_atomically(target, "{}\n")
+    finally:
+        os.umask(old)
+    assert target.read_text() == "{}\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
