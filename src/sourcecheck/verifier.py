@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .evidence_sentences import Window, candidate_windows
@@ -63,7 +63,6 @@ class ClaimInput:
     times: list[TimeRef] | None = None
     mentions: list[Mention] | None = None
     published: TimeRef | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def spacy_mentions(texts: list[str]) -> list[list[Mention]]:
