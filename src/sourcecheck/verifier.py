@@ -195,7 +195,8 @@ class Verifier:
             assessed = []
             for w in ws:
                 w_mentions = next(found) if wanted else []
-                w_times = self.tag_times(w.text, document_date=None)
+                # The date rule needs the window's dates only when the claim has dates of its own.
+                w_times = self.tag_times(w.text, document_date=None) if times else []
                 rules = [r for r in (
                     check_dates(claim.text, times, w.text, w_times),
                     check_numbers(claim.text, w.text),
