@@ -3,6 +3,13 @@
     python scripts/train_nli.py train  --work .train/nli [--epochs 2] [--max-minutes M]
     python scripts/train_nli.py export --work .train/nli --out src/sourcecheck/data/nli
 
+On an accelerator, without ../shared/data beside the repository: `dump` writes every training and
+validation pair into one xz file, and `train --pairs FILE --base DIR --device cuda` reads it and
+the base model (a copy of all-MiniLM-L6-v2's folder, possibly stored in fp16) from there:
+
+    python scripts/train_nli.py dump --work .train/nli-v3 --pairs .nlidata/pairs.jsonl.xz
+    python scripts/train_nli.py train --work W --pairs .nlidata/pairs.jsonl.xz --base .nlidata/base --device cuda
+
 `train` is interruptible: it checkpoints every --save-every steps (model, optimiser, scheduler,
 position in the epoch) and a second `train` resumes where the last checkpoint left off. The curve
 goes to WORK/curve.jsonl (training loss every 25 steps, validation accuracy every --eval-every
@@ -39,11 +46,17 @@ import nli_datasets as ds  # noqa: E402
 from pooled_classifier import PooledClassifier  # noqa: E402
 
 MAX_LEN = 128
-BATCH = 32
+BATCH = 32  # --batch
+DEVICE = "cpu"  # --device
 SEED = 7
 
 
+BASE_DIR: str | None = None  # set by --base
+
+
 def base_model_dir() -> str:
+    if BASE_DIR:
+        return BASE_DIR
     from sourcecheck.models import TOKENIZER_PACKAGE, TOKENIZER_PIP, _package_dir
 
     return str(_package_dir(TOKENIZER_PACKAGE, TOKENIZER_PIP) / "model")
@@ -52,7 +65,8 @@ def base_model_dir() -> str:
 def build_model() -> PooledClassifier:
     from transformers import AutoModel
 
-    return PooledClassifier(AutoModel.from_pretrained(base_model_dir()), 3)
+    # float32 even when the base folder holds fp16 weights (they travel to an accelerator that way).
+    return PooledClassifier(AutoModel.from_pretrained(base_model_dir(), dtype=torch.float32), 3)
 
 
 def tokenizer():
@@ -89,6 +103,24 @@ def validation_pairs(work: str) -> list[ds.Pair]:
     history = history_pairs(work, "val")
     random.Random(SEED).shuffle(history)
     return list(ds.sick("trial")) + list(ds.snli("dev-val")) + history[:600]
+
+
+def dump_pairs(work: str, path: str) -> None:
+    """Every training and validation pair in one xz JSONL file (split, source, key, label, texts)."""
+    import lzma
+
+    with lzma.open(path, "wt", encoding="utf-8") as handle:
+        for split, pairs in (("train", training_pairs(work)), ("val", validation_pairs(work))):
+            for p in pairs:
+                handle.write(json.dumps({"split": split, "premise": p.premise, "hypothesis": p.hypothesis, "label": p.label, "source": p.source, "key": p.key}, ensure_ascii=False) + "\n")
+
+
+def load_pairs(path: str, split: str) -> list[ds.Pair]:
+    import lzma
+
+    with lzma.open(path, "rt", encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
+    return [ds.Pair(r["premise"], r["hypothesis"], r["label"], r["source"], r["key"]) for r in rows if r["split"] == split]
 
 
 def encode(tok, pairs: list[ds.Pair]) -> list[tuple[list[int], list[int], int]]:
@@ -133,7 +165,7 @@ def evaluate(model, encoded, pairs) -> dict:
     for begin in range(0, len(order), 64):
         idx = order[begin : begin + 64]
         ids, mask, types, _ = collate(encoded, idx)
-        predictions[idx] = model(ids, mask, types).argmax(-1).numpy()
+        predictions[idx] = model(ids.to(DEVICE), mask.to(DEVICE), types.to(DEVICE)).argmax(-1).cpu().numpy()
     model.train()
     gold = np.array([p.label for p in pairs])
     by_source: dict[str, list[bool]] = {}
@@ -158,8 +190,10 @@ def train(args) -> int:
     torch.manual_seed(SEED)
     torch.set_num_threads(args.threads)
     tok = tokenizer()
-    train_pairs = training_pairs(args.work)
-    val_pairs = validation_pairs(args.work)
+    if args.pairs:
+        train_pairs, val_pairs = load_pairs(args.pairs, "train"), load_pairs(args.pairs, "val")
+    else:
+        train_pairs, val_pairs = training_pairs(args.work), validation_pairs(args.work)
     encoded, val_encoded = encode(tok, train_pairs), encode(tok, val_pairs)
     counts = {ds.LABELS[k]: sum(p.label == k for p in train_pairs) for k in range(3)}
     print(f"training pairs {len(train_pairs)} {counts}; validation {len(val_pairs)}", file=sys.stderr)
@@ -167,6 +201,7 @@ def train(args) -> int:
     if args.init:
         # Continue from another run's weights (a new optimiser and schedule).
         model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
+    model.to(DEVICE)
     steps_per_epoch = math.ceil(len(encoded) / BATCH)  # approximately: windows may leave short batches
     total = args.epochs * len(batches_for_epoch(encoded, 0))
     if args.max_steps:
@@ -187,7 +222,7 @@ def train(args) -> int:
         optimiser.load_state_dict(saved["optimiser"])
         scheduler.load_state_dict(saved["scheduler"])
         state = saved["state"]
-        torch.set_rng_state(saved["rng"])
+        torch.set_rng_state(saved["rng"].cpu())
         print(f"resumed at epoch {state['epoch']} batch {state['batch']} (step {state['step']})", file=sys.stderr)
     loss_fn = nn.CrossEntropyLoss()
     started = time.time()
@@ -207,7 +242,7 @@ def train(args) -> int:
     while state["epoch"] < args.epochs:
         batches = batches_for_epoch(encoded, state["epoch"])
         while state["batch"] < len(batches):
-            ids, mask, types, labels = collate(encoded, batches[state["batch"]])
+            ids, mask, types, labels = (t.to(DEVICE) for t in collate(encoded, batches[state["batch"]]))
             loss = loss_fn(model(ids, mask, types), labels)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -245,7 +280,7 @@ def export(args) -> int:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = build_model()
-    saved = torch.load(os.path.join(args.work, "best.pt"), weights_only=False)
+    saved = torch.load(os.path.join(args.work, "best.pt"), weights_only=False, map_location="cpu")
     model.load_state_dict(saved["model"])
     model.eval()
     tok = tokenizer()
@@ -280,8 +315,9 @@ def export(args) -> int:
 
 
 def main() -> int:
+    global BASE_DIR, BATCH, DEVICE
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["train", "export"])
+    parser.add_argument("command", choices=["train", "export", "dump"])
     parser.add_argument("--work", default=".train/nli")
     parser.add_argument("--out", default="src/sourcecheck/data/nli")
     parser.add_argument("--epochs", type=int, default=2)
@@ -292,8 +328,16 @@ def main() -> int:
     parser.add_argument("--max-minutes", type=float, default=0)
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (the schedule decays to 0 there)")
     parser.add_argument("--init", default=None, help="start from the model weights of this checkpoint (e.g. another run's best.pt)")
+    parser.add_argument("--pairs", default=None, help="train: read the pairs from this file (made by `dump`); dump: write them there")
+    parser.add_argument("--base", default=None, help="the base model's folder (default: the installed all-MiniLM-L6-v2)")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--batch", type=int, default=BATCH)
     args = parser.parse_args()
+    BASE_DIR, BATCH, DEVICE = args.base, args.batch, args.device
     os.makedirs(args.work, exist_ok=True)
+    if args.command == "dump":
+        dump_pairs(args.work, args.pairs)
+        return 0
     return train(args) if args.command == "train" else export(args)
 
 
