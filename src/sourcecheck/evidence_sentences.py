@@ -6,8 +6,8 @@ sentences and pairs of adjacent sentences (a fact is often split over two: "The 
 on 19 November. Within four days the Sixth Army was encircled."), every window keeps its exact
 offsets in the source text, and the windows are ranked by how much of the claim they cover.
 
-    >>> windows = candidate_windows("Stalingrad fell in 1943", hits, limit=12)   # doctest: +SKIP
-    >>> windows[0].text, windows[0].start, windows[0].end
+    windows = candidate_windows("Stalingrad fell in 1943", hits, limit=12)
+    windows[0].text, windows[0].start, windows[0].end   # the best window and its source offsets
 """
 
 from __future__ import annotations
@@ -30,8 +30,12 @@ _STOP = frozenset(
 
 
 def stem(word: str) -> str:
-    """A crude stem (lower case, first six letters): enough to match "invaded" with "invasion"."""
-    return word.lower()[:6]
+    """A crude stem (lower case, a plural "s" dropped, first six letters): enough to match
+    "invaded" with "invasion" and "marks" with "mark"."""
+    word = word.lower()
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word[:6]
 
 
 def content_terms(text: str) -> set[str]:

@@ -3,7 +3,7 @@
 Years and days of the month are left to the date tagger; ordinals ("21st") are not quantities.
 
     >>> [(q.value, q.unit) for q in find_quantities("Some ten million soldiers and 2,000 tanks.")]
-    [(10000000.0, 'soldie'), (2000.0, 'tanks')]
+    [(10000000.0, 'soldie'), (2000.0, 'tank')]
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ class Quantity:
     start: int
     end: int
     approximate: bool
+    # Stems of the next few content words: "six billion German gold marks" counts marks, not
+    # Germans, so two quantities count the same thing when these overlap, not only their units.
+    words: tuple[str, ...] = ()
 
 
 def _value(raw: str) -> float | None:
@@ -63,13 +66,14 @@ def _value(raw: str) -> float | None:
     return total
 
 
-def _unit(text: str, end: int) -> str:
-    """The first content word within the next three words ("ten million Soviet soldiers" -> soldie)."""
+def _next_words(text: str, end: int) -> tuple[str, ...]:
+    """Stems of the content words among the next three words ("ten million Soviet soldiers")."""
+    out = []
     for m in list(_NEXT_WORDS.finditer(text, end, min(len(text), end + 40)))[:3]:
         word = m.group().lower()
         if word not in _STOP and word not in _SCALE and len(word) > 2:
-            return stem(word)
-    return ""
+            out.append(stem(word))
+    return tuple(out)
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -89,8 +93,9 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         value *= _SCALE.get(scale, 1)
         before = text[max(0, m.start() - 25) : m.start()]
-        unit = "percent" if is_pct else _unit(text, m.end())
-        out.append(Quantity(value, unit, m.group(), m.start(), m.end(), bool(_APPROX.search(before))))
+        words = () if is_pct else _next_words(text, m.end())
+        unit = "percent" if is_pct else (words[0] if words else "")
+        out.append(Quantity(value, unit, m.group(), m.start(), m.end(), bool(_APPROX.search(before)), words))
     for m in _FRACTION.finditer(text):
         before = text[max(0, m.start() - 25) : m.start()]
         out.append(Quantity(_FRACTIONS[m.group("frac").lower()], "fraction", m.group(), m.start(), m.end(), bool(_APPROX.search(before))))

@@ -21,6 +21,11 @@ def _normalised(q: Quantity) -> Quantity:
     return q
 
 
+def same_thing(a: Quantity, b: Quantity) -> bool:
+    """Both count the same thing: the same unit, or a shared word among the next few."""
+    return a.unit == b.unit or bool(set(a.words) & set(b.words))
+
+
 def agree(a: Quantity, b: Quantity) -> bool:
     tolerance = HEDGED_TOLERANCE if a.approximate or b.approximate else EXACT_TOLERANCE
     top = max(abs(a.value), abs(b.value))
@@ -37,7 +42,7 @@ def check_numbers(claim: str, window: str) -> RuleResult | None:
     theirs = [_normalised(q) for q in find_quantities(window) if q.unit]
     matched = []
     for q in mine:
-        same_unit = [e for e in theirs if e.unit == q.unit]
+        same_unit = [e for e in theirs if same_thing(q, e)]
         if not same_unit:
             continue
         if not about_same(without(claim, [q.text]), window):
