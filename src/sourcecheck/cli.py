@@ -249,6 +249,44 @@ def corpus_remove(source_ids: Annotated[list[str], typer.Argument(help="Source i
     run(source_ids, store_path=store, out=sys.stdout)
 
 
+SERVE_EXAMPLES = """
+Examples:
+
+  sourcecheck serve                                   # http://127.0.0.1:8000/ on this machine only
+  sourcecheck serve --port 8080 --store corpus.db     # another port and evidence store
+  SOURCECHECK_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe())') \\
+    sourcecheck serve --host 0.0.0.0                  # reachable from the network: token required
+"""
+
+
+@app.command(epilog=SERVE_EXAMPLES)
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on. Anything but loopback (127.0.0.1, ::1, localhost) needs --token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: Annotated[Optional[Path], typer.Option("--store", help="Evidence store (default: $SOURCECHECK_HOME/store.db or the user data directory); reports are saved in it too.")] = None,
+    token: Annotated[Optional[str], typer.Option("--token", envvar="SOURCECHECK_TOKEN", show_envvar=True, help="Access token (16+ characters) every request must carry: 'Authorization: Bearer TOKEN', or open /?token=TOKEN once in a browser.")] = None,
+    max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", help="Largest upload (all files and text of one check together), in MB.")] = 5.0,
+) -> None:
+    """Serve the web app: paste or upload documents, follow each check, read and list the reports."""
+    from .errors import InputNotFound, UsageError
+    from .store import default_store_path
+
+    if not 0 < max_upload_mb <= 1000:
+        raise UsageError(f"--max-upload-mb must be above 0 and at most 1000, got {max_upload_mb:g}")
+    from .webapp import check_access
+
+    check_access(host, token)
+    path = Path(store) if store is not None else Path(default_store_path())
+    if not path.exists():
+        raise InputNotFound(f"no evidence store at {path}; fill it first with: sourcecheck corpus add pack:starter (or make run), or give --store PATH")
+    from .web_server import bind, serve as run_server
+    from .webapp import create_app
+
+    sock = bind(host, port)
+    web = create_app(store_path=path, token=token, host=host, max_upload_bytes=int(max_upload_mb * 1_000_000))
+    run_server(web, sock, token=token is not None, err=sys.stderr)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the report that `--json` prints."""

@@ -76,6 +76,23 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         -- Bumped whenever passages are deleted, so readers know to reload (sqlite_bm25).
         INSERT OR IGNORE INTO meta(key, value) VALUES ('passage_generation', '0');
     """),
+    (3, "reports saved by the web app (sourcecheck.report_db)", """
+        -- One row per finished check. The counts are columns so that listing reports never
+        -- reads (or decompresses) the report itself.
+        CREATE TABLE reports (
+            pk INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            created TEXT NOT NULL,  -- ISO 8601, UTC
+            documents INTEGER NOT NULL,
+            claims INTEGER NOT NULL,
+            supported INTEGER NOT NULL,
+            refuted INTEGER NOT NULL,
+            not_enough_evidence INTEGER NOT NULL,
+            conflicting INTEGER NOT NULL,
+            report BLOB NOT NULL  -- zlib-compressed UTF-8 JSON of the Report
+        );
+    """),
 ]
 
 
