@@ -32,6 +32,8 @@ Examples:
   sourcecheck claims essay.txt --json > report.json # the JSON report (see `sourcecheck schema`)
   sourcecheck claims a.md b.html --all              # every candidate with its score
   sourcecheck claims essay.txt --published 1942-02  # date the document yourself
+  sourcecheck claims essay.txt --html claims.html   # also a self-contained HTML page
+  sourcecheck claims essay.txt --format annotations # W3C Web Annotations of the claims
   cat speech.txt | sourcecheck claims -             # read standard input
 """
 
@@ -56,7 +58,9 @@ def _write_atomically(path: Path, text: str) -> None:
 @app.command(epilog=CLAIMS_EXAMPLES)
 def claims(
     files: Annotated[list[str], typer.Argument(help="Files (.txt .md .html .pdf) or '-' for standard input.", metavar="FILE...")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of a table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of a table (the same as --format json).")] = False,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="What to print: table (default), json, markdown or annotations (W3C Web Annotation JSON-LD).")] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report to this file (atomically).")] = None,
     published: Annotated[Optional[str], typer.Option(help="Publication date of the documents: 1942, 1942-02, 1942-02-15 or 'February 1942'.")] = None,
     include_all: Annotated[bool, typer.Option("--all", help="List every claim candidate with its score, not only the check-worthy ones.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")] = None,
@@ -64,12 +68,22 @@ def claims(
     silent: Annotated[bool, typer.Option("--silent", "-s", help="No progress on stderr.")] = False,
 ) -> None:
     """Find the check-worthy factual claims in documents, with their people, places and dates."""
+    from .exports import format_report, output_format
     from .pipeline import extract_claims
     from .render import progress_printer, render_table
 
+    fmt = output_format(fmt, as_json=as_json, verdicts=False)
+    if html is not None:
+        from .report_html import check_html_target
+
+        check_html_target(html)
     progress = None if silent else progress_printer(sys.stderr)
     report = extract_claims(files, published=published, include_all=include_all, max_chars=max_chars, progress=progress)
-    text = report.model_dump_json(indent=2) + "\n" if as_json else render_table(report, include_all=include_all)
+    text = render_table(report, include_all=include_all) if fmt == "table" else format_report(report, fmt, verdicts=False)
+    if html is not None:
+        from .report_html import render_html
+
+        _write_atomically(html, render_html(report))
     if output is not None:
         _write_atomically(output, text)
     else:
@@ -119,6 +133,8 @@ Examples:
 
   sourcecheck check essay.md                          # claim, verdict, confidence, source
   sourcecheck check essay.md --json > report.json     # each claim with verdict, quotes, checks
+  sourcecheck check essay.md --html report.html       # also a self-contained HTML report
+  sourcecheck check essay.md --format markdown        # or claimreview (schema.org), annotations (W3C)
   sourcecheck check a.md b.html --store corpus.db     # another evidence store
   sourcecheck check speech.txt --fail-on refuted      # exit 3 when any claim is refuted
   sourcecheck check essay.md --online                 # also ask Wikipedia online (opt-in)
@@ -129,7 +145,9 @@ Examples:
 @app.command(epilog=CHECK_EXAMPLES)
 def check(
     files: Annotated[list[str], typer.Argument(help="Files (.txt .md .html .pdf) or '-' for standard input.", metavar="FILE...")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of a table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of a table (the same as --format json).")] = False,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="What to print: table (default), json, markdown, claimreview (schema.org ClaimReview JSON-LD) or annotations (W3C Web Annotation JSON-LD).")] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report to this file (atomically).")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", help="Evidence store (default: $SOURCECHECK_HOME/store.db or the user data directory).")] = None,
     published: Annotated[Optional[str], typer.Option(help="Publication date of the documents: 1942, 1942-02, 1942-02-15 or 'February 1942'.")] = None,
     online: Annotated[bool, typer.Option("--online", help="Also ask Wikipedia online (opt-in) and cache the pages found into the store.")] = False,
@@ -146,7 +164,7 @@ def check(
 
     judge = make_judge(llm, llm_model, llm_timeout)
     try:
-        code, text = check_command(files, as_json=as_json, store_path=store, published=published, online=online, fail_on=fail_on, silent=silent, max_chars=max_chars, out=sys.stdout, llm=judge)
+        code, text = check_command(files, as_json=as_json, fmt=fmt, html=html, store_path=store, published=published, online=online, fail_on=fail_on, silent=silent, max_chars=max_chars, out=sys.stdout, llm=judge)
     finally:
         if judge is not None:
             judge.close()
@@ -306,7 +324,8 @@ def version() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code instead of raising, so it can be tested in-process."""
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode click returns (not raises) a command's typer.Exit code.
+        code = app(args=argv, standalone_mode=False)
     except SourcecheckError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return exc.exit_code
@@ -329,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
             return exc.exit_code
         sys.stderr.write(f"error: unexpected {type(exc).__name__}: {exc} (please report this with the command you ran)\n")
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

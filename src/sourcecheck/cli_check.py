@@ -68,18 +68,31 @@ def make_judge(url: str | None, model: str | None, timeout: float) -> Any:
 def check_command(
     files: list[str], *, as_json: bool, store_path: Path | None, published: str | None, online: bool,
     fail_on: str | None, silent: bool, max_chars: int, out: TextIO, err: TextIO = sys.stderr, llm: Any | None = None,
+    fmt: str | None = None, html: Path | None = None,
 ) -> tuple[int, str]:
-    """Run `sourcecheck check`; returns (exit code, text to write)."""
+    """Run `sourcecheck check`; returns (exit code, text to write). `fmt` is a `--format`
+    (exports.FORMATS or "table"); `html`, a path to write the HTML report to as well."""
+    from .exports import format_report, output_format
     from .render import progress_printer, render_verdicts
 
     _check_fail_on(fail_on)
+    fmt = output_format(fmt, as_json=as_json)
+    if html is not None:
+        from .report_html import check_html_target
+
+        check_html_target(html)
     report = check(
         files, store_path=store_path, published=published, online=online, max_chars=max_chars, llm=llm,
         progress=None if silent else progress_printer(err),
         claim_progress=None if silent else claim_progress(err),
         warn=lambda line: err.write(f"warning: {line}\n"),
     )
-    text = report.model_dump_json(indent=2) + "\n" if as_json else render_verdicts(report)
+    text = render_verdicts(report) if fmt == "table" else format_report(report, fmt)
+    if html is not None:
+        from .cli import _write_atomically
+        from .report_html import render_html
+
+        _write_atomically(html, render_html(report))
     labels = [c.verdict.label for d in report.documents for c in d.claims if c.verdict is not None]
     return (FAIL_CODE if _fails(labels, fail_on) else 0), text
 
