@@ -80,6 +80,7 @@ bench: $(TEST_STAMP) chromium
 	$(PY) bench/bench_nli.py
 	$(PY) bench/bench_verification.py
 	$(PY) bench/bench_report.py
+	$(PY) bench/bench_webapp.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

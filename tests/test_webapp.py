@@ -7,7 +7,9 @@ runs the real pipeline on a tiny evidence store.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import os
 import re
 import signal
@@ -358,9 +360,14 @@ def test_the_report_page_shows_markup_from_documents_as_text(serve):
     page = client.get(job["report_url"]).text
     assert "<script>alert" not in page and "<img src=x onerror" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    # no inline script may run whatever a page holds: scripts come from our own files only
+    # and were escaping ever to fail, no script but the page's own could run: the header allows
+    # scripts by hash only, and the report's one script is the only one that matches
     csp = client.get(job["report_url"]).headers["content-security-policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    scripts = re.search(r"script-src ([^;]*)", csp).group(1).split()
+    assert scripts and all(s.startswith("'sha256-") for s in scripts) and "frame-ancestors 'none'" in csp
+    inline = [body for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S) if "application/json" not in attrs]
+    assert len(inline) == len(scripts) == 1
+    assert scripts[0] == "'sha256-" + base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode() + "'"
 
 
 # --- access ---------------------------------------------------------------------------------

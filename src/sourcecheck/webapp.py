@@ -17,6 +17,7 @@ request size). This module imports FastAPI at the top: only `sourcecheck serve` 
 from __future__ import annotations
 
 import hmac
+from html import unescape
 import ipaddress
 import json
 import re
@@ -533,7 +534,9 @@ def create_app(
         if summary is None or report is None:
             raise ApiError(404, "not_found", "no such report; see the list under Reports")
         from .report_html import render_html
-        return HTMLResponse(_with_back_link(render_html(report, title=summary.title)))
+
+        page = render_html(report, title=summary.title)
+        return HTMLResponse(_with_back_link(page), headers={"Content-Security-Policy": _report_csp(page)})
 
     @api.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def page_docs() -> HTMLResponse:
@@ -547,14 +550,23 @@ def create_app(
     return _with_headers(app, api)
 
 
-_BODY_TAG = re.compile(r"<body\b[^>]*>", re.I)
-_BACK = '<p style="margin:.5rem 1rem;font:14px system-ui,sans-serif"><a href="/reports">&larr; All reports</a> · <a href="/">Check another text</a></p>'
+_BODY_START = re.compile(r'<body\b[^>]*>(?:\s*<a class="skip"[^>]*>[^<]*</a>)?', re.I)
+_BACK = '<nav class="app-nav"><a href="/reports">&larr; All reports</a> · <a href="/">Check another text</a></nav>'
+_META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', re.I)
 
 
 def _with_back_link(page: str) -> str:
-    """The report file as `render_html` draws it, with a way back to the app at the top."""
-    match = _BODY_TAG.search(page)
+    """The report as `render_html` draws it, with a way back into the app at the top (after its
+    skip link, which stays the first thing a keyboard reaches)."""
+    match = _BODY_START.search(page)
     return page[: match.end()] + _BACK + page[match.end() :] if match else page
+
+
+def _report_csp(page: str) -> str:
+    """The report page's own policy (it allows its inline script and style by hash) sent as a
+    header too, where `frame-ancestors` works; without one, the app's strict default."""
+    match = _META_CSP.search(page)
+    return f"{unescape(match.group(1))}; frame-ancestors 'none'" if match else CSP
 
 
 def _field(value: Any) -> str | None:
@@ -585,7 +597,9 @@ def _with_headers(app: Callable[..., Any], api: Any) -> Callable[..., Any]:
 
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
-                message = {**message, "headers": list(message.get("headers", [])) + _SECURITY_HEADERS}
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                message = {**message, "headers": headers + [h for h in _SECURITY_HEADERS if h[0] not in present]}
             await send(message)
 
         await app(scope, receive, send_with_headers)
