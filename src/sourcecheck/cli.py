@@ -270,10 +270,9 @@ def corpus_remove(source_ids: Annotated[list[str], typer.Argument(help="Source i
 SERVE_EXAMPLES = """
 Examples:
 
-  sourcecheck serve                                   # http://127.0.0.1:8000/ on this machine only
-  sourcecheck serve --port 8080 --store corpus.db     # another port and evidence store
-  SOURCECHECK_TOKEN=$(python -c 'import secrets; print(secrets.token_urlsafe())') \\
-    sourcecheck serve --host 0.0.0.0                  # reachable from the network: token required
+  sourcecheck serve                               # http://127.0.0.1:8000/, this machine only
+  sourcecheck serve --port 8080 --store my.db     # another port and evidence store
+  sourcecheck serve --host 0.0.0.0 --token TOKEN  # reachable from the network: token required
 """
 
 

@@ -555,10 +555,14 @@ _BACK = '<nav class="app-nav"><a href="/reports">&larr; All reports</a> · <a hr
 _META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', re.I)
 
 
+_REPORT_HEAD = re.compile(r'<header class="report-head">')
+
+
 def _with_back_link(page: str) -> str:
-    """The report as `render_html` draws it, with a way back into the app at the top (after its
-    skip link, which stays the first thing a keyboard reaches)."""
-    match = _BODY_START.search(page)
+    """The report as `render_html` draws it, with a way back into the app at the top: inside its
+    header (which has the page's margins), else after its skip link (which stays the first thing
+    a keyboard reaches). The page's CSP allows no inline style, so the link takes the page's."""
+    match = _REPORT_HEAD.search(page) or _BODY_START.search(page)
     return page[: match.end()] + _BACK + page[match.end() :] if match else page
 
 
