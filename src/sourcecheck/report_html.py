@@ -532,11 +532,12 @@ def _comparison_html(report: Report, keys: _Claims) -> str:
 
 def _summary_html(report: Report) -> str:
     counts = verdict_counts(report)
+    checked = any(n for key, n in counts.items() if key != "UNCHECKED")
     buttons = []
     for key in FILTER_KEYS:
         n = counts[key]
-        if key == "UNCHECKED" and not n:
-            continue
+        if (key == "UNCHECKED" and not n) or (key != "UNCHECKED" and not checked):
+            continue  # a `claims` report has no verdicts to count
         label = Label(key) if key != "UNCHECKED" else None
         cls = f"v-{CSS_CLASS[label]}" if label else "v-unchecked"
         icon = LABEL_ICONS[label] if label else UNCHECKED_ICON["high"]
