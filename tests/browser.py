@@ -89,7 +89,8 @@ def offline_context(browser: Any, *, allow_hosts: tuple[str, ...] = (), **option
     its own local server; file:// pages are always allowed."""
     from urllib.parse import urlsplit
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    context = browser.new_context(**options)
     context.set_default_timeout(TIMEOUT_MS)
     requests: list[str] = []
 

@@ -33,7 +33,8 @@ def opened(chromium_browser, report_file):
 
 
 def visible_options(page) -> list[str]:
-    return page.eval_on_selector_all('#claim-list [role="option"]', "els => els.filter(e => !e.hidden).map(e => e.dataset.claim)")
+    """The claims the list shows (laid out, not merely present)."""
+    return page.eval_on_selector_all('#claim-list [role="option"]', "els => els.filter(e => e.getClientRects().length > 0).map(e => e.dataset.claim)")
 
 
 def test_opens_from_disk_without_any_request_or_error(opened, report_file):

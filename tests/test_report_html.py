@@ -305,11 +305,19 @@ def test_new_report_layers_are_rendered_when_present(report):
         confidence=0.7, reason="different <dates>",
     )
     topic = types.ComparisonTopic(id="t1", label="Winter War · 1939", claims={essay.id: [essay.claims[0].id]}, pairs=[pair])
-    comparison = types.Comparison(documents=[essay.id, letter.id], topics=[topic])
+    conflict = types.DateConflict(
+        topic="t1", a=essay.claims[0].id, b=letter.claims[0].id, doc_a=essay.id, doc_b=letter.id,
+        time_a=essay.claims[0].times[0], time_b=letter.claims[0].times[0], note="1939 against 1941",
+    )
+    comparison = types.Comparison(documents=[essay.id, letter.id], topics=[topic], date_conflicts=[conflict])
     html = render_html(Report(documents=[essay, letter], run=report.run, comparison=comparison))
     assert "Loaded Language" in html and "Rhetoric: 1 passages" in html
     assert "Across the documents" in html and "Winter War · 1939" in html and "different &lt;dates&gt;" in html
     assert '<button type="button" class="claim-ref" data-claim="c0-0">document 1, claim 1</button> <strong>contradict</strong>' in html
+    assert "Dated differently" in html and ": 1939 against 1941</li>" in html
+    page = Page(html)
+    flagged = {a["data-claim"] for a in page.all("g", **{"class": "date-conflict"})}
+    assert flagged == {"c0-0", "c1-0"}
 
 
 # --- CLI -------------------------------------------------------------------------------------------

@@ -338,9 +338,23 @@ def _shape(t: TimeRef, x0: float, x1: float, point: bool, cy: float) -> tuple[st
     return f'<rect class="shape" x="{x0}" y="{cy - 5}" width="{round(x1 - x0, 1)}" height="10" rx="2"/>', round(x1 + 2, 1)
 
 
+def _date_conflicts(report: Report, keys: _Claims) -> set[str]:
+    """Keys of the claims in the comparison's date conflicts (none when there is no comparison)."""
+    conflicts = _field(_field(report, "comparison"), "date_conflicts") or []
+    out: set[str] = set()
+    for c in conflicts if isinstance(conflicts, list) else []:
+        for side in ("a", "b"):
+            key = keys.find(_field(c, side), _field(c, f"doc_{side}"))
+            if key is not None:
+                out.add(key)
+    return out
+
+
 def _timeline_svg(report: Report, keys: _Claims) -> str:
     """One lane per document; in each, the dates of its claims (selectable, in the verdict's
-    colour) and the document's other dates (grey), packed into rows so none hides another."""
+    colour) and the document's other dates (grey), packed into rows so none hides another. Claims
+    that another document dates differently (the comparison's date conflicts) get a ⚠."""
+    conflicted = _date_conflicts(report, keys)
     lanes: list[tuple[DocumentResult, list[tuple[TimeRef, str | None, Claim | None, int]]]] = []
     finite: list[int] = []
     for d, doc in enumerate(report.documents):
@@ -417,7 +431,12 @@ def _timeline_svg(report: Report, keys: _Claims) -> str:
                 continue
             assert claim is not None
             label = f"Claim {n}, {_status(claim)}: {when}. {claim.text}"
-            icon = f'<text class="tl-icon" x="{icon_x}" y="{cy + 4}">{_e(_icon(claim))}</text>'
+            glyph = _icon(claim)
+            if key in conflicted:
+                classes.append("date-conflict")
+                label += " Another document dates this differently."
+                glyph += "⚠"
+            icon = f'<text class="tl-icon" x="{icon_x}" y="{cy + 4}">{_e(glyph)}</text>'
             body.append(
                 f'<g class="{" ".join(classes)}" data-claim="{key}" data-roving="" role="button" tabindex="-1" aria-label="{_e(label)}">'
                 f"<title>{_e(label)}</title>{shape}{icon}</g>"
