@@ -36,8 +36,12 @@ class JobProgress:
         self._stage = stage
 
     def documents(self, source: str, done: int, total: int) -> None:
-        """`sourcecheck.pipeline.Progress`: one call per document whose claims are extracted."""
-        self._stage("extracting claims", done, total)
+        """`sourcecheck.pipeline.Progress`: one call per document whose claims are extracted.
+        After the last one, verification starts (its first batch can take a while to report)."""
+        if done < total:
+            self._stage("extracting claims", done, total)
+        else:
+            self._stage("verifying claims", 0, 0)
 
     def claims(self, done: int, total: int) -> None:
         """`check(claim_progress=...)`: one call per batch of verified claims."""
@@ -74,7 +78,7 @@ _STAGE_SPAN = {"extracting claims": (5, 35), "verifying claims": (35, 99)}
 
 
 def _percent(stage: str, done: int, total: int) -> int:
-    low, high = _STAGE_SPAN.get(stage, (0, 5))
+    low, high = _STAGE_SPAN.get(stage.split(" (")[0], (0, 5))
     return low + (high - low) * done // total if total else low
 
 
@@ -153,7 +157,8 @@ class JobRunner:
         def stage(name: str, done: int, total: int) -> None:
             self._update(job_id, stage=name, done=done, total=total, percent=_percent(name, done, total))
 
-        self._update(job_id, state="running", stage="starting", started=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
+        self._update(job_id, state="running", stage="extracting claims", total=len(documents), percent=_percent("extracting claims", 0, 1),
+                     started=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
         try:
             report_id = self._work(documents, title, JobProgress(stage))
         except SourcecheckError as exc:

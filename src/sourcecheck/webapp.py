@@ -244,7 +244,8 @@ class ModelChecker:
         from .verifier import Verifier
 
         if self._verifier is None:
-            progress.stage("loading models")
+            # The models load lazily inside the first extraction and verification.
+            progress.stage("extracting claims (first check: loading the models)", 0, len(documents))
             self._verifier = Verifier(open_evidence(self.store_path))
             self._extractor = ClaimExtractor()
         return check(documents, verifier=self._verifier, extractor=self._extractor, progress=progress.documents, claim_progress=progress.claims)
@@ -256,7 +257,7 @@ class ModelChecker:
 class CheckText(BaseModel):
     """A JSON check request: the text, and optionally its title and date."""
 
-    text: str = Field(description="The text to check (plain text; HTML is read as HTML).")
+    text: str = Field(description="The text to check, as plain text (upload an HTML page as a file to have its markup read).")
     title: Optional[str] = Field(None, description="Title to list the report under.")
     published: Optional[str] = Field(None, description="Publication date: 1942, 1942-02 or 1942-02-15.")
 
