@@ -473,9 +473,11 @@ def create_app(
     def api_reports(
         limit: int = Query(PAGE_SIZE, ge=1, le=100, description="How many reports (1-100)."),
         offset: int = Query(0, ge=0, description="How many of the newest to skip."),
-    ) -> ReportList:
+    ) -> Response:
         items, total = db.list(limit=limit, offset=offset)
-        return ReportList(items=[_item(s) for s in items], total=total, limit=limit, offset=offset)
+        # Serialised here, once: returned as a model, FastAPI would validate it all over again.
+        body = ReportList(items=[_item(s) for s in items], total=total, limit=limit, offset=offset).model_dump_json()
+        return Response(body, media_type="application/json")
 
     @api.get("/api/reports/{report_id}", responses={200: {"description": "The Report (see `sourcecheck schema`)"}, **_ERRORS}, summary="One report as JSON")
     def api_report(report_id: str) -> Response:
