@@ -171,6 +171,17 @@ def test_overlapping_claims_share_a_highlight_coloured_by_the_worse_verdict(repo
     assert "claim 1: Supported; claim 2: Refuted" == a["title"]
 
 
+def test_partly_overlapping_claims_are_cut_into_pieces_that_cover_each_claim(report):
+    doc = report.documents[0]
+    first, second = doc.claims[0], doc.claims[1]
+    middle = (first.start + first.end) // 2
+    shifted = second.model_copy(update={"start": middle, "end": second.end, "source_text": doc.text[middle : second.end]})
+    page = Page(render_html(Report(documents=[doc.model_copy(update={"claims": [first, shifted]})], run=report.run)))
+    assert [a["data-claims"] for a, _ in page.marks] == ["c0-0", "c0-0 c0-1", "c0-1"]
+    for key, claim in (("c0-0", first), ("c0-1", shifted)):
+        assert "".join(text for a, text in page.marks if key in a["data-claims"].split()) == claim.source_text
+
+
 def test_claim_details_show_verdict_rationale_checks_and_evidence(html, page, report):
     refuted = report.documents[0].claims[1]
     start = html.index('id="detail-c0-1"')

@@ -2,8 +2,8 @@
 
     >>> from sourcecheck.exports import to_markdown, to_claimreview, to_annotations
     >>> print(to_markdown(report))                      # doctest: +SKIP
-    >>> json.dumps(to_claimreview(report))              # one ClaimReview per judged claim
-    >>> json.dumps(to_annotations(report))              # an AnnotationCollection (Hypothesis-style)
+    >>> json.dumps(to_claimreview(report))    # one ClaimReview per judged claim   # doctest: +SKIP
+    >>> json.dumps(to_annotations(report))    # an AnnotationCollection             # doctest: +SKIP
 
 `format_report(report, "markdown")` is what `sourcecheck check --format markdown` prints. The
 small text helpers here (label names, date intervals, check summaries, safe links) are shared
@@ -440,7 +440,7 @@ def to_annotations(report: Report) -> dict[str, Any]:
     each piece of evidence as a link to its source, selected by quote and offsets.
 
     >>> page = to_annotations(report)["first"]["items"]      # doctest: +SKIP
-    >>> page[0]["target"]["selector"][0]["exact"] == report.documents[0].claims[0].source_text
+    >>> page[0]["target"]["selector"][0]["exact"] == report.documents[0].claims[0].source_text  # doctest: +SKIP
     True
     """
     created = report.run.created.isoformat(timespec="seconds")

@@ -26,6 +26,7 @@ and `&` are \\u-escaped, so no text can close it.
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -134,14 +135,22 @@ class _Claims:
 
 def _runs(length: int, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, tuple[str, ...]]]:
     """Cut [0, length) where any span starts or ends; each piece with the keys of the spans over
-    it; neighbouring pieces with the same keys merged. Overlapping spans come out as pieces."""
-    cuts = {0, length}
-    for start, end, _ in spans:
-        cuts.update((start, end))
-    bounds = sorted(c for c in cuts if 0 <= c <= length)
+    it (in the order of `spans`); neighbouring pieces with the same keys merged. Overlapping
+    spans come out as pieces. One sweep over the boundaries: long documents stay fast."""
+    order = {key: i for i, (_, _, key) in enumerate(spans)}
+    starts: dict[int, list[str]] = {}
+    ends: dict[int, list[str]] = {}
+    for start, end, key in spans:
+        if start < end:
+            starts.setdefault(start, []).append(key)
+            ends.setdefault(end, []).append(key)
+    bounds = sorted({0, length, *starts, *ends})
+    active: set[str] = set()
     out: list[tuple[int, int, tuple[str, ...]]] = []
     for a, b in zip(bounds, bounds[1:]):
-        keys = tuple(k for s, e, k in spans if s <= a and b <= e and s < e)
+        active.difference_update(ends.get(a, ()))
+        active.update(starts.get(a, ()))
+        keys = tuple(sorted(active, key=order.__getitem__))
         if out and out[-1][2] == keys and out[-1][1] == a:
             out[-1] = (out[-1][0], b, keys)
         else:
@@ -149,9 +158,28 @@ def _runs(length: int, spans: list[tuple[int, int, str]]) -> list[tuple[int, int
     return out
 
 
-def _dated_text(text: str, offset: int, times: list[TimeRef]) -> str:
+class _Dates:
+    """A document's date expressions, sorted, for finding those within a stretch of text fast."""
+
+    def __init__(self, times: list[TimeRef]) -> None:
+        self.times = sorted(times, key=lambda t: (t.start, -t.end))
+        self.starts = [t.start for t in self.times]
+        self.longest = max((t.end - t.start for t in times), default=0)
+
+    def within(self, a: int, b: int) -> list[TimeRef]:
+        out = []
+        for t in self.times[bisect.bisect_left(self.starts, a - self.longest) :]:
+            if t.start >= b:
+                break
+            if t.end > a:
+                out.append(t)
+        return out
+
+
+def _dated_text(text: str, offset: int, dates: _Dates) -> str:
     """Escaped `text` (which starts at `offset` in the document) with its date expressions marked."""
-    inside = [(max(t.start, offset), min(t.end, offset + len(text)), t) for t in times if t.start < offset + len(text) and t.end > offset]
+    end_at = offset + len(text)
+    inside = [(max(t.start, offset), min(t.end, end_at), t) for t in dates.within(offset, end_at)]
     inside.sort(key=lambda x: (x[0], -x[1]))
     out, at = [], offset
     for start, end, t in inside:
@@ -173,9 +201,10 @@ def _highlighted_text(doc: DocumentResult, d: int, keys: _Claims) -> str:
     ends: dict[int, list[str]] = {}
     for start, end, k in spans:
         ends.setdefault(end, []).append(k)
+    dates = _Dates(doc.times)
     html: list[str] = []
     for a, b, run_keys in _runs(n, spans):
-        piece = _dated_text(doc.text[a:b], a, doc.times)
+        piece = _dated_text(doc.text[a:b], a, dates)
         if not run_keys:
             html.append(piece)
             continue

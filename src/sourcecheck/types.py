@@ -230,11 +230,90 @@ class RunInfo(Frozen):
     timings: dict[str, float] = Field(default_factory=dict)
 
 
+class Relation(str, Enum):
+    """How two claims from different documents stand to each other (docs/comparison.md)."""
+
+    AGREE = "AGREE"  # they state the same fact (or one states what the other implies)
+    CONTRADICT = "CONTRADICT"  # they cannot both be true: another date, number, place, outcome
+    COMPLEMENT = "COMPLEMENT"  # same topic, different facts: both can be true
+    EVALUATION_CONTRAST = "EVALUATION_CONTRAST"  # same thing, opposite judgement (praise vs blame)
+
+
+class ComparisonPair(Frozen):
+    """Two claims of different documents on one topic, and how they relate.
+
+    `checks` holds what decided: the NLI probabilities (the longer claim as premise, and the
+    other way round when a contradiction was checked), the date, number and participant rules'
+    findings, the evaluative stance of each claim, and what made the pair related (`topic`).
+    """
+
+    a: str
+    b: str
+    doc_a: str
+    doc_b: str
+    relation: Relation
+    confidence: float = Field(ge=0.0, le=1.0)
+    reason: str
+    checks: dict[str, Any] = Field(default_factory=dict)
+
+
+class ComparisonTopic(Frozen):
+    """Claims of several documents about the same event or subject.
+
+    `claims` maps a document id to the ids of its claims in this topic; `label` is a readable
+    name (the main shared entity and the time, "Battle of Stalingrad · 1942–1943").
+    """
+
+    id: str
+    label: str
+    entities: list[str] = Field(default_factory=list)
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+    claims: dict[str, list[str]]
+    pairs: list[ComparisonPair] = Field(default_factory=list)
+
+
+class TimelineEntry(Frozen):
+    """One dated claim on the cross-document timeline; `time` is the claim's TimeRef (offsets
+    into its own document's text). `conflicts_with` lists claims of other documents that date
+    the same thing differently."""
+
+    claim_id: str
+    doc_id: str
+    topic: str | None = None
+    time: TimeRef
+    conflicts_with: list[str] = Field(default_factory=list)
+
+
+class DateConflict(Frozen):
+    """Two documents dating the same event differently: their claims and their dates."""
+
+    topic: str
+    a: str
+    b: str
+    doc_a: str
+    doc_b: str
+    time_a: TimeRef
+    time_b: TimeRef
+    note: str
+
+
+class Comparison(Frozen):
+    """Several documents side by side: topics with related claim pairs, and one timeline."""
+
+    documents: list[str]
+    topics: list[ComparisonTopic] = Field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+    date_conflicts: list[DateConflict] = Field(default_factory=list)
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
 class Report(Frozen):
     """Everything one run found. `Report.model_json_schema()` is the contract of `--json`."""
 
     documents: list[DocumentResult]
     run: RunInfo
+    comparison: Comparison | None = None
 
 
 # --- Evidence -------------------------------------------------------------------------------
