@@ -67,12 +67,15 @@ def check(
     progress: Progress | None = None,
     claim_progress: Callable[[int, int], None] | None = None,
     warn: Callable[[str], None] = lambda line: None,
+    comparer: Any | None = None,
 ) -> Report:
     """Check the claims of one or more texts or files against the evidence store.
 
     `sources` is what `extract_claims` takes (a path, '-', a text, a Document, or a list). Every
     check-worthy claim gets a `verdict`. `llm` (an `LLMJudge`) adds a second opinion to each
-    verdict's checks. The report's `run` records the models, settings and timings of both halves.
+    verdict's checks. With two or more documents the report also compares them (`comparison`,
+    see `sourcecheck.comparison`; `comparer` is a `Comparer`, by default one sharing the
+    verifier's NLI model). The report's `run` records the models, settings and timings.
     """
     owned = store is None and verifier is None
     if verifier is None:
@@ -94,12 +97,17 @@ def check(
         }
         documents = [d.model_copy(update={"claims": [by_id[(d.id, c.id)] for c in d.claims]}) for d in report.documents]
         timings["verify"] = time.perf_counter() - started
+        comparison = None
+        if len(documents) >= 2:
+            from .comparison import Comparer
+
+            comparison = (comparer or Comparer(nli=verifier.nli)).compare(documents, timings=timings)
         run = report.run.model_copy(update={
             "models": report.run.models + verifier.models(),
             "settings": report.run.settings | {"online": online, "k": verifier.k, "windows": verifier.windows},
             "timings": report.run.timings | {k: round(v, 4) for k, v in timings.items()},
         })
-        return Report(documents=documents, run=run)
+        return Report(documents=documents, run=run, comparison=comparison)
     finally:
         if owned and store is not None:
             store.close()

@@ -176,6 +176,35 @@ def check(
         raise typer.Exit(code)
 
 
+COMPARE_EXAMPLES = """
+Examples:
+
+  sourcecheck compare essay-1942.md polemic.html     # shared topics: who says what, agree / contradict
+  sourcecheck compare a.md b.md c.md --json > c.json  # comparison.topics[], .timeline[], .date_conflicts[]
+  sourcecheck compare a.md b.md --store store.db     # also check each claim against the evidence store
+"""
+
+
+@app.command(epilog=COMPARE_EXAMPLES)
+def compare(
+    files: Annotated[list[str], typer.Argument(help="Two or more files (.txt .md .html .pdf); '-' for standard input (once).", metavar="FILE FILE...")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report (with its comparison section) instead of tables.")] = False,
+    store: Annotated[Optional[Path], typer.Option("--store", help="Also check the claims against this evidence store (as `check` does).")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Publication date of the documents: 1942, 1942-02, 1942-02-15 or 'February 1942'.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")] = None,
+    max_chars: Annotated[int, typer.Option(help="Refuse documents with more characters of text than this.")] = 5_000_000,
+    silent: Annotated[bool, typer.Option("--silent", "-s", help="No progress on stderr.")] = False,
+) -> None:
+    """Compare documents side by side: shared topics, who says what, and which claims agree, contradict, complement each other or judge the same thing oppositely."""
+    from .cli_compare import compare_command
+
+    text = compare_command(files, as_json=as_json, store_path=store, published=published, max_chars=max_chars, silent=silent)
+    if output is not None:
+        _write_atomically(output, text)
+    else:
+        sys.stdout.write(text)
+
+
 VERIFY_EXAMPLES = """
 Examples:
 

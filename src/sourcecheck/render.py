@@ -96,6 +96,11 @@ def render_verdicts(report: Report, *, width: int | None = None) -> str:
         console.print(table)
         console.print(f"{len(doc.claims)} claims checked\n")
     console.print(f"verdicts: {_verdict_counts(report)}")
+    if report.comparison is not None:
+        from .render_comparison import render_comparison
+
+        console.print()
+        buffer.write(render_comparison(report, width=width or 160))
     return buffer.getvalue()
 
 
