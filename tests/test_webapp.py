@@ -378,6 +378,8 @@ def test_off_loopback_the_app_refuses_to_exist_without_a_token(tmp_path):
         create_app(store_path=tmp_path / "s.db", host="0.0.0.0", check=SentenceChecker())
     with pytest.raises(UsageError, match="at least 16"):
         create_app(store_path=tmp_path / "s.db", host="127.0.0.1", token="short", check=SentenceChecker())
+    with pytest.raises(UsageError, match="only letters, digits"):
+        create_app(store_path=tmp_path / "s.db", host="0.0.0.0", token="a long token with spaces; and more", check=SentenceChecker())
 
 
 def test_with_a_token_every_request_must_carry_it(serve):
@@ -401,6 +403,9 @@ def test_a_token_link_sets_a_cookie_for_the_browser(serve):
     cookie = answer.headers["set-cookie"]
     assert cookie.startswith(f"token={TOKEN};") and "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert client.get("/reports").status_code == 200  # httpx keeps the cookie
+    # a path that starts with // must not redirect to another site (no open redirect)
+    tricky = str(client.base_url).rstrip("/") + "//attacker.example/x"
+    assert client.get(tricky, params={"token": TOKEN}).headers["location"] == "/attacker.example/x"
     answer = client.post("/api/check", json={"text": "Berlin fell in 1945."})
     assert answer.status_code == 202
     assert wait_for(client, answer.json()["url"])["state"] == "done"
@@ -415,6 +420,7 @@ def test_without_a_token_only_loopback_host_names_are_answered(serve):
 def test_posts_from_other_sites_are_refused(serve):
     client = serve()
     assert_error(client.post("/api/check", json={"text": "x"}, headers={"Origin": "http://attacker.example"}), 403, "forbidden", "attacker.example")
+    assert_error(client.post("/api/check", json={"text": "x"}, headers={"Origin": "null"}), 403, "forbidden")  # a sandboxed frame
     page = client.post("/check", data={"text": "x"}, headers={"Origin": "http://attacker.example"})
     assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
     same = client.post("/api/check", json={"text": "x"}, headers={"Origin": str(client.base_url).rstrip("/")})

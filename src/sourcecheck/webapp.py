@@ -47,6 +47,7 @@ DEFAULT_MAX_FILES = 20
 PAGE_SIZE = 20
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 MIN_TOKEN_CHARS = 16
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9._~-]*")
 
 # (documents, progress) -> Report. The default one runs the real pipeline (ModelChecker).
 CheckFunction = Callable[[list[Document], JobProgress], Report]
@@ -71,6 +72,11 @@ def check_access(host: str, token: str | None) -> None:
     Example: `check_access("0.0.0.0", None)` raises UsageError; `check_access("127.0.0.1", None)`
     is fine.
     """
+    if token is not None and not _TOKEN_CHARS.fullmatch(token):
+        raise UsageError(
+            "the access token may hold only letters, digits and - _ . ~ (it travels in links and cookies); "
+            "make one with: python -c 'import secrets; print(secrets.token_urlsafe())'"
+        )
     if token is not None and len(token) < MIN_TOKEN_CHARS:
         raise UsageError(
             f"the access token is {len(token)} characters long; use at least {MIN_TOKEN_CHARS}, e.g. "
@@ -178,7 +184,8 @@ def guard(app: Any, *, token: str | None, host_check: bool, max_body: int) -> Ca
                 if not _has_token(query["token"]):
                     return error_response(path, 401, "unauthorized", "the token in the link is wrong; ask whoever runs the server for the right one")
                 # Trade the token in the link for a cookie, and drop it from the address bar.
-                response = RedirectResponse(path or "/", status_code=303)
+                # "/" + ...: a path of "//host" must not become a link to another site.
+                response = RedirectResponse("/" + path.lstrip("/"), status_code=303)
                 response.set_cookie("token", token or "", httponly=True, samesite="strict", path="/")
                 return response
             bearer = headers.get("authorization", "")
@@ -191,7 +198,8 @@ def guard(app: Any, *, token: str | None, host_check: bool, max_body: int) -> Ca
                 )
         if scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
             origin = headers.get("origin")
-            if origin is not None and origin != "null" and urlsplit(origin).netloc.lower() != host.lower():
+            # "null" too: that is what a sandboxed frame on any site sends.
+            if origin is not None and (origin == "null" or urlsplit(origin).netloc.lower() != host.lower()):
                 return error_response(path, 403, "forbidden", f"a request from {origin} to this server is refused; use the server's own pages")
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > max_body:
