@@ -81,6 +81,7 @@ bench: $(TEST_STAMP) chromium
 	$(PY) bench/bench_verification.py
 	$(PY) bench/bench_report.py
 	$(PY) bench/bench_webapp.py
+	$(PY) bench/bench_comparison.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
