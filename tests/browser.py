@@ -63,7 +63,8 @@ def require_browser() -> None:
 
 @contextmanager
 def launch_chromium(**options: Any) -> Iterator[Any]:
-    """A headless Chromium (Playwright `Browser`), closed on exit. Options go to `launch()`."""
+    """A headless Chromium (Playwright `Browser`), closed on exit. Options go to `launch()`.
+    For scripts, or a thread of its own: in the thread that holds `chromium_browser`, use that."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -74,12 +75,39 @@ def launch_chromium(**options: Any) -> Iterator[Any]:
             browser.close()
 
 
+# Playwright's sync API allows one instance per thread. A session fixture imported into several
+# test modules is instantiated once per module, so the instances share one browser, started by the
+# first and closed by the last.
+_shared: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[Any]:
-    """One headless Chromium for the whole test session (skipped or failed as `require_browser`)."""
+    """One headless Chromium for the whole test session (skipped or failed as `require_browser`).
+    Import it into a test module (`from browser import chromium_browser`) to use it there."""
     require_browser()
-    with launch_chromium() as browser:
-        yield browser
+    if not _shared:
+        from playwright.sync_api import sync_playwright
+
+        manager = sync_playwright()
+        playwright = manager.start()
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=30_000)
+        except BaseException:
+            playwright.stop()
+            raise
+        _shared.update(playwright=playwright, browser=browser, users=0)
+    _shared["users"] += 1
+    try:
+        yield _shared["browser"]
+    finally:
+        _shared["users"] -= 1
+        if _shared["users"] == 0:
+            try:
+                _shared["browser"].close()
+            finally:
+                _shared["playwright"].stop()
+                _shared.clear()
 
 
 @contextmanager
