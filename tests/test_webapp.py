@@ -433,6 +433,7 @@ def test_every_answer_carries_security_headers(serve):
         headers = client.get(url).headers
         assert "default-src 'none'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "same-origin"  # "no-referrer" would make our own form posts Origin: null
 
 
 # --- docs -------------------------------------------------------------------------------------

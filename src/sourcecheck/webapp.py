@@ -597,7 +597,9 @@ CSP = (
 _SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # Not "no-referrer": under it Chromium sends `Origin: null` with our own form posts, which
+    # the guard must refuse (a sandboxed frame on any site sends the same).
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
 
