@@ -13,35 +13,8 @@ import pytest
 from sourcecheck.web_server import ServerThread
 from sourcecheck.webapp import create_app
 
-from browser import launch_chromium, offline_context, require_browser, save_screenshot
+from browser import chromium_browser, offline_context, save_screenshot  # noqa: F401  (fixture)
 from test_webapp import TOKEN, SentenceChecker
-
-BROWSER_DEADLINE = 120.0  # seconds a whole browser test may take
-
-
-def in_browser(body) -> None:
-    """Run `body(browser)` with a headless Chromium of its own, on a thread of its own.
-
-    Playwright's sync API allows one instance per thread, and `browser.chromium_browser` (a
-    session fixture imported by each module that uses it) may already hold the main thread's,
-    opened by another module; a second one there fails. Skips or fails as `require_browser`.
-    """
-    require_browser()
-    outcome: dict[str, BaseException] = {}
-
-    def run() -> None:
-        try:
-            with launch_chromium() as browser:
-                body(browser)
-        except BaseException as exc:  # handed to the test's own thread below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, name="webapp-browser-test", daemon=True)
-    thread.start()
-    thread.join(BROWSER_DEADLINE)
-    assert not thread.is_alive(), f"the browser test took over {BROWSER_DEADLINE:g} s"
-    if "error" in outcome:
-        raise outcome["error"]
 
 # Plain text: Markdown would drop the inline HTML as markup; a .txt keeps it as the words it is.
 ESSAY = """The pact and the war
@@ -84,12 +57,12 @@ def watch(page) -> list[str]:
     return problems
 
 
-def test_upload_a_file_follow_the_check_and_read_the_report(app_server, tmp_path):
+def test_upload_a_file_follow_the_check_and_read_the_report(chromium_browser, app_server, tmp_path):
     server, checker = app_server()
     host = urlsplit(server.url).netloc
     essay = tmp_path / "pact.txt"
     essay.write_text(ESSAY, encoding="utf-8")
-    in_browser(lambda browser: _upload_and_read(browser, server, checker, host, essay))
+    _upload_and_read(chromium_browser, server, checker, host, essay)
 
 
 def _upload_and_read(browser, server, checker, host, essay) -> None:
@@ -134,10 +107,10 @@ def _upload_and_read(browser, server, checker, host, essay) -> None:
     assert requests and all(urlsplit(url).netloc == host for url in requests)
 
 
-def test_a_token_link_lets_the_browser_in(app_server):
+def test_a_token_link_lets_the_browser_in(chromium_browser, app_server):
     server, checker = app_server(host="0.0.0.0", token=TOKEN)
     checker.gate.set()
-    in_browser(lambda browser: _token_link(browser, server))
+    _token_link(chromium_browser, server)
 
 
 def _token_link(browser, server) -> None:
