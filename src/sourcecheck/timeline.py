@@ -8,7 +8,7 @@ NLI between claims that both carry dates): "the Winter War began on 30 November 
 "... came in January 1940".
 
     >>> timeline, conflicts = build_timeline(documents, topics, claims)       # doctest: +SKIP
-    >>> [(e.time.text, e.doc_id[:6]) for e in timeline][:2]
+    >>> [(e.time.text, e.doc_id[:6]) for e in timeline][:2]                  # doctest: +SKIP
 """
 
 from __future__ import annotations

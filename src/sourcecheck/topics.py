@@ -8,7 +8,7 @@ linkage (chains of loosely related claims do not merge into one giant topic). A 
 when it holds claims from at least two documents.
 
     >>> features = pair_features(claim_a, claim_b, cosine=0.71)          # doctest: +SKIP
-    >>> relatedness(features) >= RELATED
+    >>> relatedness(features) >= RELATED                                # doctest: +SKIP
     True
 """
 
