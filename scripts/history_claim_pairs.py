@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from history_pairs import MONTHS, SWAP_TYPES, change_number, read_articles, swap_entity  # noqa: E402
 from nli_datasets import CONTRADICTION, ENTAILMENT, NEUTRAL, history_article_is_validation  # noqa: E402
 
-FULL_DATE = re.compile(r"\b(?:on )?(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
+FULL_DATE = re.compile(r"\b(?:(?:on|in) )?(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
 MONTH_YEAR = re.compile(r"\b(?:in )?(" + "|".join(MONTHS) + r") (\d{4})\b")
 STRETCH = 2500
 

@@ -65,8 +65,8 @@ def base_model_dir() -> str:
 def build_model() -> PooledClassifier:
     from transformers import AutoModel
 
-    # float32 even when the base folder holds fp16 weights (they travel to an accelerator that way).
-    return PooledClassifier(AutoModel.from_pretrained(base_model_dir(), dtype=torch.float32), 3)
+    # float32 whatever the stored precision (older and newer transformers differ on the default).
+    return PooledClassifier(AutoModel.from_pretrained(base_model_dir()).float(), 3)
 
 
 def tokenizer():
@@ -194,6 +194,11 @@ def train(args) -> int:
         train_pairs, val_pairs = load_pairs(args.pairs, "train"), load_pairs(args.pairs, "val")
     else:
         train_pairs, val_pairs = training_pairs(args.work), validation_pairs(args.work)
+    if args.oversample:
+        # "snli,sick,anli:2": those sources twice per epoch (the synthetic history pairs outnumber them).
+        names, times = args.oversample.rsplit(":", 1)
+        wanted = set(names.split(","))
+        train_pairs = train_pairs + [p for p in train_pairs if p.source.split("-")[0] in wanted] * (int(times) - 1)
     encoded, val_encoded = encode(tok, train_pairs), encode(tok, val_pairs)
     counts = {ds.LABELS[k]: sum(p.label == k for p in train_pairs) for k in range(3)}
     print(f"training pairs {len(train_pairs)} {counts}; validation {len(val_pairs)}", file=sys.stderr)
@@ -298,7 +303,7 @@ def export(args) -> int:
     quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True)
     from sourcecheck.models import NLIModel, file_sha256 as sha256
 
-    val = validation_pairs(args.work)
+    val = load_pairs(args.pairs, "val") if args.pairs else validation_pairs(args.work)
     gold = np.array([p.label for p in val])
     onnx_accuracy = {}
     for name, path in (("fp32", fp32), ("int8", int8)):
@@ -332,6 +337,7 @@ def main() -> int:
     parser.add_argument("--base", default=None, help="the base model's folder (default: the installed all-MiniLM-L6-v2)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--batch", type=int, default=BATCH)
+    parser.add_argument("--oversample", default=None, help="SOURCES:N, e.g. snli,sick,anli:2 (those sources N times per epoch)")
     args = parser.parse_args()
     BASE_DIR, BATCH, DEVICE = args.base, args.batch, args.device
     os.makedirs(args.work, exist_ok=True)
