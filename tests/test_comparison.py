@@ -407,3 +407,12 @@ def test_check_of_two_documents_carries_the_comparison(tmp_path):
     assert "compare" in report.run.timings
     single = check(CHRONICLE.read_text(encoding="utf-8"), verifier=verifier, extractor=ClaimExtractor(scorer=WordCountScorer()))
     assert single.comparison is None
+
+
+def test_compare_with_a_missing_store_is_a_one_line_error(capsys, tmp_path):
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("The Winter War began on 30 November 1939.", encoding="utf-8")
+    b.write_text("The Winter War began in January 1940.", encoding="utf-8")
+    code, out, err = run(capsys, "compare", str(a), str(b), "--store", str(tmp_path / "none.db"))
+    assert code == 2 and out == ""
+    assert err.startswith("error: no evidence store") and err.count("\n") == 1
