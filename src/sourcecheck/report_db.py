@@ -17,13 +17,13 @@ import datetime as dt
 import os
 import secrets
 import sqlite3
-import threading
 import zlib
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
+from .sqlite_connections import ThreadConnections
 from .sqlite_schema import migrate
 from .types import Frozen, Label, Report
 
@@ -86,21 +86,11 @@ class ReportDB:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._connections = ThreadConnections(self.path, timeout=timeout)
         migrate(self._conn())
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
+        return self._connections.get()
 
     def add(self, report: Report, *, title: str | None = None, created: dt.datetime | None = None) -> ReportSummary:
         """Save a report under a new random id (unguessable: ids are the only key to a report
@@ -148,11 +138,7 @@ class ReportDB:
         return self._conn().execute("DELETE FROM reports WHERE id = ?", (report_id,)).rowcount > 0
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-        self._local = threading.local()
+        self._connections.close_all()
 
     def __enter__(self) -> "ReportDB":
         return self

@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import re
 import sqlite3
-import threading
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .sqlite_bm25 import LexicalIndex
+from .sqlite_connections import ThreadConnections
 from .sqlite_schema import migrate
 from .store import AddResult, Between, StoreStats, content_hash
 from .types import Passage, SourceDocument, SourceInfo
@@ -52,9 +52,7 @@ class SQLiteStore:
             raise ValueError("SQLiteStore needs a file (each thread opens its own connection); use a temporary path")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.timeout = timeout
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
+        self._connections = ThreadConnections(self.path, timeout=self.timeout, pragmas=("PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY"))
         self._index = VectorIndex(hnsw_threshold=hnsw_threshold, hnsw_path=self.path.with_name(self.path.name + ".usearch"))
         self._lexical = LexicalIndex()
         migrate(self._conn())
@@ -62,19 +60,8 @@ class SQLiteStore:
     # -- connections ------------------------------------------------------------------------
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE in _write).
-            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
-            # NORMAL in WAL mode: a crash can lose the last commits, never corrupt the file.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA cache_size = -65536")
-            conn.execute("PRAGMA temp_store = MEMORY")
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
+        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE in _write).
+        return self._connections.get()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -304,11 +291,7 @@ class SQLiteStore:
 
     def close(self) -> None:
         self._index.close()
-        with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
-        self._local = threading.local()
+        self._connections.close_all()
 
     def __enter__(self) -> "SQLiteStore":
         return self
