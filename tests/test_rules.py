@@ -145,3 +145,14 @@ def test_numbers_compare_what_follows_not_only_the_first_word():
     window = "Under the treaty Soviet Russia agreed to pay six billion German gold mark in reparations."
     result = check_numbers(claim, window)
     assert result is not None and result.outcome == "mismatch"
+
+
+def test_sentence_openers_are_not_names():
+    # Regression: "Around" at the start of a claim counted as a proper name, so no window was
+    # "about the same thing" and the number rule never compared the counts.
+    from sourcecheck.rules import proper_terms
+
+    assert proper_terms("Around six million people died. Reportedly Churchill agreed.") == {"church"}
+    assert "stalin" in proper_terms("Stalin signed it. Despite that, Hitler attacked.")
+    result = check_numbers("Around six million soldiers died in the siege of the city.", "Fewer than one million soldiers died in the siege of the city.")
+    assert result is not None and result.outcome == "mismatch"

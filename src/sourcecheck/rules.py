@@ -50,12 +50,27 @@ def without(text: str, phrases: list[str]) -> str:
     return text
 
 
+# Words that open sentences capitalised without being names ("Around six million...",
+# "Despite the treaty..."): with them counted as names, a window without "around" was never
+# about the same thing, and the number rule stayed silent.
+_OPENERS = frozenset(
+    "around despite following although however many nearly almost fewer less barely roughly "
+    "approximately until since because though thus yet still even later soon today some several "
+    "both each every only just once whereas meanwhile instead perhaps".split()
+)
+
+
 def proper_terms(text: str) -> set[str]:
-    """Stems of capitalised words that are not sentence-initial function words ("The", "In")."""
+    """Stems of capitalised words that are not sentence-initial function words ("The", "In",
+    "Around") or adverbs ("Reportedly")."""
     out = set()
     for m in _CAPITALISED.finditer(text):
         word = m.group()
-        if word.lower() in _STOP or len(word) < 3:
+        lower = word.lower()
+        if lower in _STOP or len(word) < 3:
+            continue
+        initial = m.start() == 0 or text[max(0, m.start() - 2) : m.start()].rstrip().endswith((".", "!", "?"))
+        if initial and (lower in _OPENERS or lower.endswith("ly")):
             continue
         out.add(stem(word))
     return out
