@@ -198,6 +198,19 @@ class Document(Frozen):
     meta: dict[str, str] = Field(default_factory=dict)
 
 
+class RhetoricSpan(Spanned):
+    """A stretch of text that persuades by rhetoric rather than by fact (a layer apart from verdicts).
+
+    `technique` is one of the 14 SemEval-2020 Task 11 classes or `Unsourced_Appeal_to_Evidence`;
+    `score` is the model's probability that the span carries that technique (1.0 for a rule);
+    `cue` names the lexicon entry when a rule, not the model, flagged it.
+    """
+
+    technique: str
+    score: float = Field(ge=0.0, le=1.0)
+    cue: str | None = None
+
+
 class DocumentResult(Frozen):
     """A document with what the pipeline found in it: the unit of `Report.documents`."""
 
@@ -212,6 +225,7 @@ class DocumentResult(Frozen):
     times: list[TimeRef]
     mentions: list[Mention]
     claims: list[Claim]
+    rhetoric: list[RhetoricSpan] = Field(default_factory=list)
 
 
 class ModelInfo(Frozen):
