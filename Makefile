@@ -39,10 +39,10 @@ corpus: $(STAMP)
 
 run: $(STAMP) corpus
 	mkdir -p out
-	$(VENV)/bin/sourcecheck check examples/essay.md -o out/example-report.txt -s
+	$(VENV)/bin/sourcecheck check examples/essay.md -o out/example-report.txt --html out/example-report.html -s
 	$(VENV)/bin/sourcecheck check examples/essay.md --json -o out/example-report.json
 	cat out/example-report.txt
-	@echo "JSON report written to out/example-report.json" >&2
+	@echo "JSON report written to out/example-report.json; HTML report (open it in a browser) to out/example-report.html" >&2
 
 # The Makefile too: a package added to TEST_PACKAGES is installed on the next make test.
 $(TEST_STAMP): $(STAMP) Makefile
