@@ -82,6 +82,7 @@ bench: $(TEST_STAMP) chromium
 	$(PY) bench/bench_report.py
 	$(PY) bench/bench_webapp.py
 	$(PY) bench/bench_comparison.py
+	$(PY) bench/bench_rhetoric.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

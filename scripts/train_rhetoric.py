@@ -56,9 +56,12 @@ C_TC = 1.0
 C_SI = 0.25
 FOLDS = 5
 THRESHOLDS = [round(x, 2) for x in np.arange(0.10, 0.41, 0.02)]
-# Holes of up to GAP tokens inside a run are filled; longer gaps were not tried, to keep spans
-# readable (filling a whole sentence scores ~0.003 SI F1 more in cross-validation).
-GAPS = (0, 2, 4, 8)
+# Holes of up to `gap` tokens inside a run are filled. Gaps up to 8 are scored (and reported),
+# but only gaps up to MAX_GAP may be chosen: a wider gap glues neighbouring fragments of different
+# techniques into one long span ("corrupt traitors ... destroying our great nation ... disgusting
+# lies"), which the SemEval SI metric rewards a little (about +0.01 F1) and a reader does not.
+GAPS = (0, 1, 2, 4, 8)
+MAX_GAP = 2
 
 
 def fold_of(article_id: str) -> int:
@@ -209,9 +212,15 @@ def si_cv(articles, views, c: float) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return x, y, probs, si_decode_scores(articles, views, probs, owners)
 
 
-def best_decoding(scores: dict[tuple[float, int], dict]) -> tuple[tuple[float, int], dict]:
-    key = max(scores, key=lambda k: (round(scores[k]["f1"], 6), -k[1], k[0]))
+def best_decoding(scores: dict[tuple[float, int], dict], max_gap: int = MAX_GAP) -> tuple[tuple[float, int], dict]:
+    allowed = [k for k in scores if k[1] <= max_gap]
+    key = max(allowed, key=lambda k: (round(scores[k]["f1"], 6), -k[1], k[0]))
     return key, scores[key]
+
+
+def training_articles() -> list[rd.Article]:
+    """The PTC articles this script may read: every training article outside the held-out 20%."""
+    return [a for a in rd.load_ptc() if not rd.is_test(a.id)]
 
 
 def main() -> int:
@@ -221,7 +230,7 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
 
-    articles = [a for a in rd.load_ptc() if not rd.is_test(a.id)]
+    articles = training_articles()
     views = {a.id: rf.DocView(a.text) for a in articles}
     print(f"PTC training articles used: {len(articles)} (held out: the sha256 % 5 == 0 rule); "
           f"{sum(len(a.tc) for a in articles)} TC instances, {sum(len(a.si) for a in articles)} SI fragments", flush=True)
@@ -258,6 +267,7 @@ def main() -> int:
     x_si, y_si, _, decode = si_cv(articles, views, C_SI)
     (threshold, gap), best = best_decoding(decode)
     report["cv_si"] = {"threshold": threshold, "gap": gap, **best}
+    report["cv_si_best_f1_with_gap_at_most"] = {g: round(best_decoding(decode, g)[1]["f1"], 4) for g in GAPS}
     print(f"SI cross-validation F1 {best['f1']:.4f} (P {best['precision']:.3f} R {best['recall']:.3f}) at threshold {threshold}, gap {gap}", flush=True)
     si_model = fit_si(x_si, y_si, C_SI)
     # How far float16 storage moves the scores (checked on the training rows).

@@ -4,8 +4,10 @@
     >>> report = extract_claims("essay.txt", published="1942-02")
     >>> [c.text for c in report.documents[0].claims]
 
-Stages are injected (`ClaimExtractor(nlp=..., scorer=..., tag_times=...)`) so tests can run them
-with fakes; by default they are the shared models, loaded once per process.
+Stages are injected (`ClaimExtractor(nlp=..., scorer=..., tag_times=..., rhetoric=...)`) so tests
+can run them with fakes; by default they are the shared models, loaded once per process. Rhetoric
+(persuasion techniques, `sourcecheck.rhetoric`) is a layer of its own on each DocumentResult,
+never mixed into the claims or their verdicts.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from . import __version__
 from .analysis import Analysis, analyse
 from .claims import claim_id, claim_times, decompose, within
 from .coref import resolve_pronouns
-from .types import Claim, Document, DocumentResult, ModelInfo, Report, RunInfo, TimeRef
+from .types import Claim, Document, DocumentResult, ModelInfo, Report, RhetoricSpan, RunInfo, TimeRef
 
 # A non-fact reads as less worth checking, however factual its wording: the model was trained on
 # debate sentences and over-scores rhetorical questions and figures of speech in essays.
@@ -77,10 +79,18 @@ def date_from_text(document: Document, tag_times: Callable[..., list[TimeRef]]) 
 class ClaimExtractor:
     """Extracts claims from documents; holds its stages, loads nothing until first used."""
 
-    def __init__(self, *, nlp: Any | None = None, scorer: Scorer | None = None, tag_times: Callable[..., list[TimeRef]] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        nlp: Any | None = None,
+        scorer: Scorer | None = None,
+        tag_times: Callable[..., list[TimeRef]] | None = None,
+        rhetoric: Callable[[str], list[RhetoricSpan]] | None = None,
+    ) -> None:
         self._nlp = nlp
         self._scorer = scorer
         self._tag_times = tag_times
+        self._rhetoric = rhetoric
 
     @property
     def scorer(self) -> Scorer:
@@ -98,10 +108,22 @@ class ClaimExtractor:
             self._tag_times = tag_times
         return self._tag_times
 
+    @property
+    def rhetoric(self) -> Callable[[str], list[RhetoricSpan]]:
+        if self._rhetoric is None:
+            from .rhetoric import detect_rhetoric
+
+            self._rhetoric = detect_rhetoric
+        return self._rhetoric
+
     def models(self) -> list[ModelInfo]:
         from .models import spacy_info
+        from .rhetoric import default_model, detect_rhetoric
 
-        return [spacy_info(), self.scorer.info()]
+        infos = [spacy_info(), self.scorer.info()]
+        if self.rhetoric is detect_rhetoric:
+            infos.append(default_model().info())
+        return infos
 
     def document(self, document: Document, *, include_all: bool = False, timings: dict[str, float] | None = None) -> DocumentResult:
         clock = time.perf_counter()
@@ -112,9 +134,11 @@ class ClaimExtractor:
         if not include_all:
             claims = [c for c in claims if c.checkworthy]
         done = time.perf_counter()
+        rhetoric = self.rhetoric(document.text)
         if timings is not None:
             timings["analyse"] = timings.get("analyse", 0.0) + parsed - clock
             timings["claims"] = timings.get("claims", 0.0) + done - parsed
+            timings["rhetoric"] = timings.get("rhetoric", 0.0) + time.perf_counter() - done
         return DocumentResult(
             id=document.id,
             source=document.source,
@@ -127,6 +151,7 @@ class ClaimExtractor:
             times=analysis.times,
             mentions=analysis.mentions,
             claims=claims,
+            rhetoric=rhetoric,
         )
 
     def claims(self, analysis: Analysis) -> list[Claim]:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from .types import Claim, DocumentResult, Report, TimeRef
+from .types import Claim, DocumentResult, Report, RhetoricSpan, TimeRef
 
 
 def _when(times: list[TimeRef]) -> str:
@@ -30,6 +30,24 @@ def _document_heading(doc: DocumentResult) -> str:
         date = f"dated {doc.published.text!r} ({doc.published.earliest}..{doc.published.latest}, {doc.published_basis})"
     title = f" — {doc.title}" if doc.title else ""
     return f"{doc.source}{title} · {doc.words} words · {date}"
+
+
+def _rhetoric_lines(doc: DocumentResult, *, examples: int = 3) -> list[str]:
+    """Counts per persuasion technique and a few example spans: a layer apart from the claims."""
+    if not doc.rhetoric:
+        return []
+    counts: dict[str, int] = {}
+    for span in doc.rhetoric:
+        counts[span.technique] = counts.get(span.technique, 0) + 1
+    lines = [f"rhetoric (persuasion techniques, not verdicts): {len(doc.rhetoric)} spans"]
+    lines.append("  " + " · ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
+    best: dict[str, RhetoricSpan] = {}
+    for span in sorted(doc.rhetoric, key=lambda s: (-s.score, s.start)):
+        best.setdefault(span.technique, span)
+    for span in list(best.values())[:examples]:
+        quote = span.text if len(span.text) <= 70 else span.text[:67] + "..."
+        lines.append(f"  e.g. {span.technique}: \"{' '.join(quote.split())}\" ({span.score:.2f})")
+    return lines
 
 
 def render_table(report: Report, *, include_all: bool = False, width: int | None = None) -> str:
@@ -58,7 +76,10 @@ def render_table(report: Report, *, include_all: bool = False, width: int | None
             table.add_row(str(n), text, f"{claim.checkworthiness:.2f}{mark}", claim.kind, _when(claim.times), _who(claim))
         console.print(table)
         shown = "candidates (· = below the check-worthiness threshold)" if include_all else "check-worthy claims"
-        console.print(f"{len(doc.claims)} {shown}; {len(doc.mentions)} mentions; {len(doc.times)} date expressions\n")
+        console.print(f"{len(doc.claims)} {shown}; {len(doc.mentions)} mentions; {len(doc.times)} date expressions")
+        for line in _rhetoric_lines(doc):
+            console.print(line, markup=False, highlight=False)
+        console.print()
     return buffer.getvalue()
 
 
@@ -94,7 +115,10 @@ def render_verdicts(report: Report, *, width: int | None = None) -> str:
             source = verdict.evidence[0].title if verdict.evidence else "-"
             table.add_row(str(n), claim.text, verdict.label.value, f"{verdict.confidence:.2f}", f"{source}: {verdict.rationale}")
         console.print(table)
-        console.print(f"{len(doc.claims)} claims checked\n")
+        console.print(f"{len(doc.claims)} claims checked")
+        for line in _rhetoric_lines(doc):
+            console.print(line, markup=False, highlight=False)
+        console.print()
     console.print(f"verdicts: {_verdict_counts(report)}")
     if report.comparison is not None:
         from .render_comparison import render_comparison

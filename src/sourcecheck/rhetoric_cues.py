@@ -34,14 +34,31 @@ _VERB = (
     r"|exposes?|exposed|debunk(?:s|ed|ing)?|points?\s+to|pointed\s+to|makes?\s+clear|made\s+clear|(?:has|have)\s+come\s+to\s+light"
     r"|came\s+to\s+light|surfaced|casts?\s+doubt|overturn(?:s|ed)?|undermines?|contradicts?|disproves?|disproved)"
 )
+# A verb in lower case only ("The Alex Jones Show" is no verb); (?-i:...) switches case back on.
+_VERB = rf"(?-i:{_VERB})"
+# What may stand between the evidence word and its verb: a phrase opened by a preposition or a
+# participle ("from the archives", "gathered in Moscow"), which `_names_a_source` then reads;
+# anything else ("Sources say the information ... does not point to") is another clause.
+_GAP = (
+    r"(?:,?\s+(?:of|from|by|at|in|on|into|about|during|across|around|with|among|such\s+as|including|like|released|published"
+    r"|conducted|obtained|gathered|found|compiled|collected|held|kept|cited|uncovered|discovered)\b[^.;:!?\n,]{0,50}?,?)?"
+)
 # Words that may stand between the evidence noun and its verb without naming a source.
-_FILLER = r"(?:has|have|had|is|are|was|were|now|also|further|slowly|clearly|increasingly|finally|even|already|that|which|continue|continues|to|begin|begins|keep|keeps|only|just|all)"
-_EXPERTS = r"(?:experts|scientists|historians|researchers|scholars|analysts|sources|insiders|observers|officials|doctors|economists|specialists|academics)"
+_FILLER = (
+    r"(?:has|have|had|is|are|was|were|now|also|further|slowly|clearly|increasingly|finally|even|already|that|which"
+    r"|continues?\s+to|begins?\s+to|keeps?|only|just|all)"
+)
+# Officials are a party to events, not evidence; "officials said" is news reporting, not an appeal.
+_EXPERTS = r"(?:experts|scientists|historians|researchers|scholars|analysts|sources|insiders|observers|economists|specialists|academics)"
+# Present and perfect tense only: "experts say" appeals to a standing consensus, "experts said"
+# reports what was said on an occasion.
 _EXPERT_VERB = (
-    r"(?:say|says|said|agree|agreed|warn|warned|believe|believed|claim|claimed|confirm|confirmed|now\s+know|know|point\s+out"
-    r"|have\s+(?:found|shown|concluded|established|revealed|proved|proven|confirmed|warned)|concluded|conclude|found)"
+    r"(?-i:(?:say|agree|warn|believe|claim|confirm|now\s+know|know|point\s+out|conclude|insist|suggest)"
+    r"|have\s+(?:long\s+)?(?:found|shown|concluded|established|revealed|proved|proven|confirmed|warned|said|argued|known))\b"
 )
 _DETERMINER = frozenset("the this that these those his her its their our my your such said".split())
+# "no evidence shows", "not a shred of evidence to suggest": a denial, not an appeal.
+_NEGATION = frozenset("no not without any nor never".split())
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "new evidence has emerged", "recent research has shown", "declassified documents reveal",
@@ -49,8 +66,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "evidence shows",
         re.compile(
-            rf"\b(?:(?P<adj>{_ADJ})\s+(?P<mid>(?:[\w-]+\s+){{0,2}}?))?(?P<noun>{_NOUN})\b(?P<gap>[^.;:!?\n]{{0,60}}?)"
-            rf"(?<![\w-])(?:{_FILLER}\s+){{0,4}}{_VERB}\b",
+            rf"\b(?:(?P<adj>{_ADJ})\s+(?P<mid>(?:[\w-]+\s+){{0,2}}?))?(?P<noun>{_NOUN})\b(?P<gap>{_GAP})"
+            rf"\s+(?:{_FILLER}\s+){{0,4}}{_VERB}\b",
             re.IGNORECASE,
         ),
     ),
@@ -67,7 +84,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "experts say",
         re.compile(
             rf"\b(?:(?:many|some|most|leading|top|independent|several|numerous|other|western|serious)\s+)?(?P<noun>{_EXPERTS})\b"
-            rf"(?P<gap>[^.;:!?\n]{{0,50}}?)(?<![\w-])(?:now\s+|also\s+|increasingly\s+|all\s+)?{_EXPERT_VERB}\b",
+            rf"(?P<gap>{_GAP})\s+(?:now\s+|also\s+|increasingly\s+|all\s+|still\s+|generally\s+)?{_EXPERT_VERB}",
             re.IGNORECASE,
         ),
     ),
@@ -88,7 +105,8 @@ _CITATION = re.compile(
 )
 # A source introduced by a preposition: "by Oxford University", "at the Mayo Clinic", "such as Smith".
 _INTRODUCED_NAME = re.compile(
-    r"\b(?:by|from|at|of|in|with|such\s+as|including|like|led\s+by|conducted\s+by|commissioned\s+by|published\s+by)\s+"
+    r"\b(?:(?:released|published|obtained|written|compiled|issued|produced|leaked|commissioned|conducted|led|carried\s+out|cited)\s+)?"
+    r"(?:by|from|at|of|in|with|such\s+as|including|like)\s+"
     r"(?:(?:the|a|an)\s+)?(?:[\w'\u2019-]+\s+){0,2}?[A-Z][\w'\u2019.-]+"
 )
 # After the cue only a publication counts ("liberated by the Red Army" names no source).
@@ -123,35 +141,44 @@ def _names_a_source(text: str, match: re.Match[str], sentence: tuple[int, int]) 
         return True
     if groups.get("mid") and re.search(r"\b[A-Z]", groups["mid"]):  # "new Pentagon documents", "a Harvard study"
         return True
-    # a name or possessive right before the cue: "a Harvard study", "Smith's research"; a capital
-    # opening the sentence ("Recently new evidence ...") is no name.
+    # a name, acronym or possessive right before the cue: "a Harvard study", "Smith's research";
+    # an ordinary capitalised word opening the sentence ("Recently new evidence ...") is no name.
     before = text[s0 : match.start()].split()
-    if before and before[-1][:1].isupper() and (len(before) > 1 or before[-1].endswith(("'s", "\u2019s"))):
-        return True
+    if len(before) > 1 and before[-2][:1].isupper() and before[-2].endswith(("'s", "\u2019s")):
+        return True  # "NASA's own data"
+    if before and before[-1][:1].isupper():
+        word = before[-1].rstrip(",")
+        if len(before) > 1 or word.endswith(("'s", "\u2019s")) or (len(word) > 1 and word.isupper()):
+            return True  # an acronym names a body even at the start: "NASA scientists say"
     after = text[match.end() : s1]
     return bool(_PUBLISHED_IN.search(after) or (groups.get("noun") and _INTRODUCED_NAME.match(after.lstrip(" ,"))))
 
 
-def _refers_back(text: str, match: re.Match[str]) -> bool:
-    """ "The study shows": a determiner points at a source named earlier; no new adjective."""
-    groups = match.groupdict()
-    if groups.get("adj"):
-        return False
-    words = text[max(0, match.start() - 20) : match.start()].split()
-    return bool(words) and words[-1].lower() in _DETERMINER
+def _refers_back_or_denies(text: str, match: re.Match[str]) -> bool:
+    """ "The study shows": a determiner points at a source named before (unless a "new" or
+    "recent" makes it a fresh appeal); "no evidence shows", "not ... evidence": a denial."""
+    words = [w.lower().strip(",") for w in text[max(0, match.start() - 40) : match.start()].split()]
+    if any(w in _NEGATION for w in words[-4:]):
+        return True
+    return not match.groupdict().get("adj") and bool(words) and words[-1] in _DETERMINER
 
 
 def unsourced_appeals(text: str) -> list[CueMatch]:
-    """Every appeal to unnamed evidence or experts in `text`, in text order (exact substrings)."""
-    found: dict[tuple[int, int], CueMatch] = {}
+    """Every appeal to unnamed evidence or experts in `text`, in text order (exact substrings).
+
+    Where two cues overlap ("according to recent studies showing"), the one that starts first
+    (then the longer) is kept: one flag per phrase.
+    """
+    candidates: list[CueMatch] = []
     for cue, pattern in _PATTERNS:
         for match in pattern.finditer(text):
-            if cue in ("evidence shows", "experts say") and _refers_back(text, match):
+            if cue in ("evidence shows", "experts say") and _refers_back_or_denies(text, match):
                 continue
             if _names_a_source(text, match, _sentence_around(text, match.start(), match.end())):
                 continue
-            start, end = match.start(), match.end()
-            if any(s <= start < e or start <= s < end for s, e in found):
-                continue  # one flag per phrase: the first pattern that fires wins
-            found[(start, end)] = CueMatch(start=start, end=end, text=text[start:end], cue=cue)
-    return sorted(found.values(), key=lambda c: (c.start, c.end))
+            candidates.append(CueMatch(start=match.start(), end=match.end(), text=match.group(), cue=cue))
+    kept: list[CueMatch] = []
+    for candidate in sorted(candidates, key=lambda c: (c.start, -(c.end - c.start))):
+        if not kept or candidate.start >= kept[-1].end:
+            kept.append(candidate)
+    return kept
