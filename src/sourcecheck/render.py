@@ -40,7 +40,14 @@ def _rhetoric_lines(doc: DocumentResult, *, examples: int = 3) -> list[str]:
     for span in doc.rhetoric:
         counts[span.technique] = counts.get(span.technique, 0) + 1
     lines = [f"rhetoric (persuasion techniques, not verdicts): {len(doc.rhetoric)} spans"]
-    lines.append("  " + " · ".join(f"{name} {n}" for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
+    line = ""
+    for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        item = f"{name} {n}"
+        if line and len(line) + len(item) > 110:  # wrap ourselves: rich would break inside a name
+            lines.append(line + " ·")
+            line = ""
+        line = f"{line} · {item}" if line else f"  {item}"
+    lines.append(line)
     best: dict[str, RhetoricSpan] = {}
     for span in sorted(doc.rhetoric, key=lambda s: (-s.score, s.start)):
         best.setdefault(span.technique, span)
