@@ -2,9 +2,8 @@
 
     >>> from sourcecheck.rhetoric import detect_rhetoric
     >>> text = "These traitors want to destroy our great nation. New research shows they lied."
-    >>> [(s.text, s.technique) for s in detect_rhetoric(text)]      # doctest: +SKIP
-    [('traitors', 'Name_Calling,Labeling'), ('destroy our great nation', 'Loaded_Language'),
-     ('New research shows', 'Unsourced_Appeal_to_Evidence')]
+    >>> [(s.text, s.technique) for s in detect_rhetoric(text)]
+    [('traitors want to destroy our great nation', 'Flag-Waving'), ('New research shows', 'Unsourced_Appeal_to_Evidence')]
 
 Two small linear models trained on the SemEval-2020 Task 11 Propaganda Techniques Corpus
 (`scripts/train_rhetoric.py`; data, split, scores and limits: docs/rhetoric.md), applied with
