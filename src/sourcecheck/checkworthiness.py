@@ -36,8 +36,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ModelError
 from .types import ModelInfo
+from .weights_file import read_weights
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -394,16 +394,8 @@ def load_weights(path: str | Path) -> dict[str, Any]:
     """Read a weights file written by scripts/train_checkworthiness.py."""
     import numpy as np
 
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"check-worthiness weights {path} are missing; reinstall sourcecheck or run scripts/train_checkworthiness.py")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            raw = {key: data[key] for key in data.files}
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"check-worthiness weights {path} are unreadable ({exc}); reinstall sourcecheck") from exc
-    config = {str(k): int(v) for k, v in zip(raw.pop("config_keys").tolist(), raw.pop("config_values").tolist())}
-    weights: dict[str, Any] = {"config": config, "version": str(raw.pop("version"))}
+    raw, config, version = read_weights(path, what="check-worthiness", script="scripts/train_checkworthiness.py")
+    weights: dict[str, Any] = {"config": config, "version": version}
     for key, value in raw.items():
         weights[key] = float(value) if value.ndim == 0 else value.astype(np.float64)
     return weights

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputError, ModelError
 from .rhetoric_features import STOPWORDS, DocView
 from .types import ModelInfo, RhetoricSpan
+from .weights_file import read_weights
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -177,15 +178,11 @@ def load_weights(path: str | Path) -> dict[str, Any]:
     """Read a weights file written by scripts/train_rhetoric.py."""
     import numpy as np
 
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"rhetoric weights {path} are missing; reinstall sourcecheck or run scripts/train_rhetoric.py")
+    script = "scripts/train_rhetoric.py"
+    raw, config, version = read_weights(path, what="rhetoric", script=script)
     try:
-        with np.load(path, allow_pickle=False) as data:
-            raw = {key: data[key] for key in data.files}
-        config = {str(k): int(v) for k, v in zip(raw["config_keys"].tolist(), raw["config_values"].tolist())}
         return {
-            "version": str(raw["version"]),
+            "version": version,
             "config": config,
             "techniques": tuple(str(t) for t in raw["techniques"].tolist()),
             "tc_w": raw["tc_w"].astype(np.float32),
@@ -195,8 +192,8 @@ def load_weights(path: str | Path) -> dict[str, Any]:
             "si_threshold": float(raw["si_threshold"]),
             "si_gap": int(raw["si_gap"]),
         }
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelError(f"rhetoric weights {path} are unreadable ({exc}); reinstall sourcecheck or run scripts/train_rhetoric.py") from exc
+    except (ValueError, KeyError) as exc:
+        raise ModelError(f"rhetoric weights {path} are unreadable ({exc}); reinstall sourcecheck or run {script}") from exc
 
 
 @functools.cache
