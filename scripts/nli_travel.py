@@ -7,6 +7,11 @@ the rounding (about 0.4% of a row's largest weight) is far below what fine-tunin
     python scripts/nli_travel.py pack   --out .nlidata/base          # here
     python scripts/nli_travel.py unpack --src .nlidata/base --out /tmp/base   # there
 
+A trained checkpoint (train_nli.py's best.pt, to continue from it with `--init`) travels the same
+way in place of the base model: `pack --checkpoint .train/nli-ft/best.pt --out .nlidata/init`
+here, `unpack --src .nlidata/init --out /tmp/base` there writes the base folder (the checkpoint's
+encoder) and /tmp/base/init.pt (the whole classifier).
+
 `unpack` writes a normal Hugging Face folder (config, tokenizer, model.safetensors in fp32)
 that `scripts/train_nli.py --base` reads. Needs numpy and safetensors.
 """
@@ -20,10 +25,11 @@ import sys
 
 import numpy as np
 
+ENCODER = "encoder."  # PooledClassifier's prefix for the MiniLM weights
 FILES = ("config.json", "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 
 
-def pack(out: str) -> None:
+def pack(out: str, checkpoint: str | None = None) -> None:
     from safetensors.numpy import load_file
 
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
@@ -33,8 +39,14 @@ def pack(out: str) -> None:
     os.makedirs(out, exist_ok=True)
     for name in FILES:
         shutil.copy(base / name, os.path.join(out, name))
+    if checkpoint:
+        import torch
+
+        weights = {k: v.float().numpy() for k, v in torch.load(checkpoint, weights_only=False, map_location="cpu")["model"].items()}
+    else:
+        weights = load_file(str(base / "model.safetensors"))
     arrays = {}
-    for name, value in load_file(str(base / "model.safetensors")).items():
+    for name, value in weights.items():
         if value.ndim == 2:
             scale = np.maximum(np.abs(value).max(axis=1, keepdims=True), 1e-12) / 127.0
             arrays[f"{name}::q"] = np.round(value / scale).astype(np.int8)
@@ -58,6 +70,12 @@ def unpack(src: str, out: str) -> None:
             tensors[name] = packed[key].astype(np.float32) * packed[f"{name}::scale"]
         elif kind == "h":
             tensors[name] = packed[key].astype(np.float32)
+    if any(name.startswith(ENCODER) for name in tensors):
+        # A packed checkpoint: the encoder is the base folder's model, the whole is init.pt.
+        import torch
+
+        torch.save({"model": {k: torch.from_numpy(v) for k, v in tensors.items()}}, os.path.join(out, "init.pt"))
+        tensors = {k[len(ENCODER) :]: v for k, v in tensors.items() if k.startswith(ENCODER)}
     save_file(tensors, os.path.join(out, "model.safetensors"), metadata={"format": "pt"})
 
 
@@ -66,8 +84,9 @@ def main() -> int:
     parser.add_argument("command", choices=["pack", "unpack"])
     parser.add_argument("--src", default=".nlidata/base")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--checkpoint", default=None, help="pack: a train_nli.py checkpoint instead of the base model")
     args = parser.parse_args()
-    pack(args.out) if args.command == "pack" else unpack(args.src, args.out)
+    pack(args.out, args.checkpoint) if args.command == "pack" else unpack(args.src, args.out)
     return 0
 
 

@@ -83,7 +83,9 @@ def history_pairs(work: str, split: str) -> list[ds.Pair]:
             for n, line in enumerate(handle):
                 row = json.loads(line)
                 if row["split"] == split:
-                    out.append(ds.Pair(row["premise"], row["hypothesis"], row["label"], f"history-{row['kind']}", f"{os.path.basename(path)}-{n}"))
+                    # "source" names the generator family ("para": scripts/paraphrase_pairs.py), so
+                    # --oversample and the validation report can single it out.
+                    out.append(ds.Pair(row["premise"], row["hypothesis"], row["label"], f"{row.get('source', 'history')}-{row['kind']}", f"{os.path.basename(path)}-{n}"))
     return out
 
 

@@ -280,6 +280,9 @@ DOC_CASES = [
     ("This month they attack.", "This month", D(1942, 2, 1), D(1942, 2, 28), P.MONTH),
     ("Yesterday they attacked.", "Yesterday", D(1942, 2, 14), D(1942, 2, 14), P.DAY),
     ("Three years ago the war began.", "Three years ago", D(1939, 1, 1), D(1939, 12, 31), P.YEAR),
+    # one moment, not "1939" and "this month" side by side
+    ("Three years ago this month the war began.", "Three years ago this month", D(1939, 2, 1), D(1939, 2, 28), P.MONTH),
+    ("Ten years ago last month, it ended.", "Ten years ago last month", D(1932, 1, 1), D(1932, 1, 31), P.MONTH),
     ("In March the thaw comes.", "March", D(1942, 3, 1), D(1942, 3, 31), P.MONTH),
     ("Next spring the thaw comes.", "Next spring", D(1942, 3, 1), D(1942, 5, 31), P.SEASON),
 ]

@@ -414,4 +414,33 @@ def tag(text: str, document_date: TimeRef | None) -> list[TimeRef]:
                       latest=v.latest, precision=v.precision, anchor=anchor)
         res.add(ref, it)
         out.append(ref)
+    return _years_ago_this(text, out)
+
+
+_YEARS_AGO = re.compile(r"\bago$", re.IGNORECASE)
+_THIS_UNIT = re.compile(r"^(?:this|last|next)\s+(?:month|week|spring|summer|autumn|fall|winter)$", re.IGNORECASE)
+
+
+def _years_ago_this(text: str, refs: list[TimeRef]) -> list[TimeRef]:
+    """"Forty years ago this month" is one moment: this month, forty years back (April 1982 in
+    an article of April 2022), not "1982" and "April 2022" side by side."""
+    out: list[TimeRef] = []
+    i = 0
+    while i < len(refs):
+        a = refs[i]
+        b = refs[i + 1] if i + 1 < len(refs) else None
+        if (
+            b is not None and a.precision is Precision.YEAR and _YEARS_AGO.search(a.text) and _THIS_UNIT.match(b.text)
+            and not text[a.end : b.start].strip(" ,") and None not in (a.earliest, b.earliest, b.latest)
+        ):
+            years = b.earliest.year - a.earliest.year
+            try:
+                earliest, latest = b.earliest.replace(year=b.earliest.year - years), b.latest.replace(year=b.latest.year - years)
+            except ValueError:  # 29 February
+                earliest, latest = b.earliest.replace(year=b.earliest.year - years, day=28), b.latest.replace(year=b.latest.year - years, day=28)
+            out.append(TimeRef(text=text[a.start : b.end], start=a.start, end=b.end, earliest=earliest, latest=latest, precision=b.precision, anchor=a.anchor))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
     return out

@@ -10,12 +10,36 @@ same thing, so it needs more of the claim in the window than the other rules (`A
 
 from __future__ import annotations
 
+import re
+
 from .entities import fold
 from .rules import RuleResult, about_same, without
 from .types import Mention
 
 RULE_KINDS = ("person", "place")
 ABOUT_SAME_NAMES = 0.6
+
+# Evidence names a country by its people or adjective as often as by its name ("German forces"
+# for Germany): those forms count as naming it. Folded keys; the names and their aliases.
+_DEMONYMS = {
+    "germany": ("german",), "nazi germany": ("german",), "great britain": ("british", "briton", "english"),
+    "britain": ("british", "briton"), "united kingdom": ("british",), "uk": ("british",), "england": ("english",),
+    "france": ("french",), "poland": ("polish", "pole"), "italy": ("italian",), "spain": ("spanish",),
+    "russia": ("russian", "soviet"), "soviet union": ("soviet", "russian"), "ussr": ("soviet",), "japan": ("japanese",),
+    "china": ("chinese",), "turkey": ("turkish", "ottoman"), "greece": ("greek",), "finland": ("finnish", "finn"),
+    "sweden": ("swedish",), "norway": ("norwegian",), "denmark": ("danish",), "hungary": ("hungarian", "austro-hungarian"),
+    "austria": ("austrian", "austro-hungarian"), "united states": ("american", "u.s.", "us"), "america": ("american",),
+    "israel": ("israeli",), "egypt": ("egyptian",), "india": ("indian",), "korea": ("korean",), "vietnam": ("vietnamese",),
+    "cuba": ("cuban",), "czechoslovakia": ("czech", "czechoslovak", "slovak"), "yugoslavia": ("yugoslav",),
+    "romania": ("romanian",), "bulgaria": ("bulgarian",), "serbia": ("serbian", "serb"), "ireland": ("irish",),
+    "portugal": ("portuguese",), "netherlands": ("dutch",), "belgium": ("belgian",), "switzerland": ("swiss",),
+    "ukraine": ("ukrainian",), "iran": ("iranian", "persian"), "iraq": ("iraqi",), "syria": ("syrian",),
+    "pakistan": ("pakistani",), "indonesia": ("indonesian",), "kenya": ("kenyan",), "nigeria": ("nigerian",),
+    "ethiopia": ("ethiopian",), "ghana": ("ghanaian",), "tanzania": ("tanzanian", "tanganyika"), "mexico": ("mexican",),
+    "brazil": ("brazilian",), "argentina": ("argentine", "argentinian"), "chile": ("chilean",), "canada": ("canadian",),
+    "australia": ("australian",), "nicaragua": ("nicaraguan",), "rwanda": ("rwandan",), "kuwait": ("kuwaiti",),
+}
+_WORDS = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*\.?")
 
 
 def _named(mention: Mention, window: str, window_mentions: list[Mention]) -> bool:
@@ -24,7 +48,14 @@ def _named(mention: Mention, window: str, window_mentions: list[Mention]) -> boo
         return True
     folded = fold(window)
     last = fold(mention.text).split()[-1] if mention.text.split() else ""
-    return bool(last) and (fold(mention.text) in folded or f" {last}" in f" {folded}")
+    if bool(last) and (fold(mention.text) in folded or f" {last}" in f" {folded}"):
+        return True
+    forms = _DEMONYMS.get(fold(mention.text), ())
+    if not forms:
+        return False
+    # "German", "Germans", "Soviet-era": a demonym, alone or pluralised, as a whole word.
+    words = {w.rstrip(".").removesuffix("s") for w in _WORDS.findall(folded)} | set(_WORDS.findall(folded))
+    return any(form in words or form.rstrip(".") in words for form in forms)
 
 
 def check_participants(claim: str, claim_mentions: list[Mention], window: str, window_mentions: list[Mention]) -> RuleResult | None:
