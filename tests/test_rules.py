@@ -89,6 +89,14 @@ def test_participant_rule():
     assert participants("Roosevelt met Stalin at the conference in Moscow.", "Somebody met Stalin at the conference in Moscow.") is None
 
 
+def test_participant_rule_reads_a_demonym_as_the_country():
+    # "Finnish" names Finland, so Stalingrad beside it is no rival.
+    finland = "Finland attacked the Soviet positions near Moscow in December."
+    assert participants(finland, "Finnish troops from Stalingrad attacked the Soviet positions near Moscow in December.").outcome == "match"
+    # A word that merely begins like the country is not a demonym.
+    assert participants(finland, "Finnegan troops from Stalingrad attacked the Soviet positions near Moscow in December.").outcome == "mismatch"
+
+
 def hit(text: str, start: int = 100, source_id: str = "s", title: str = "T") -> SearchHit:
     return SearchHit(passage_id=f"p{start}", source_id=source_id, title=title, text=text, start=start, end=start + len(text), score=1.0)
 
