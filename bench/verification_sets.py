@@ -48,7 +48,7 @@ def climate_fever(split: str) -> list[Item]:
 def averitec(split: str) -> list[Item]:
     out = []
     for n, c in enumerate(ds.averitec_claims(split)):
-        evidence = tuple(("AVeriTeC evidence", text) for text in ds.averitec_evidence(c))
+        evidence = tuple(("", text) for text in ds.averitec_evidence(c))  # untitled: question-answer pairs
         out.append(Item(f"averitec-{split}-{n}", c["claim"], AVERITEC[c["label"]], evidence))
     return out
 
@@ -58,7 +58,7 @@ def wice(split: str) -> list[Item]:
     "not supported" both mean the source does not support the whole claim."""
     out = []
     for n, row in enumerate(ds.wice_claims(split)):
-        out.append(Item(f"wice-{split}-{n}", row["claim"], WICE[row["label"]], (("cited source", " ".join(row["evidence"])),)))
+        out.append(Item(f"wice-{split}-{n}", row["claim"], WICE[row["label"]], (("", " ".join(row["evidence"])),)))  # untitled: the cited web page
     return out
 
 

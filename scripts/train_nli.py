@@ -45,6 +45,14 @@ sys.path.insert(0, os.path.dirname(__file__))
 import nli_datasets as ds  # noqa: E402
 from pooled_classifier import PooledClassifier  # noqa: E402
 
+
+def titled_premise(title: str | None, text: str) -> str:
+    """sourcecheck.models.titled_premise, imported late: on an accelerator `train --pairs` runs
+    without sourcecheck installed (the dump has already applied it)."""
+    from sourcecheck.models import titled_premise as titled
+
+    return titled(title, text)
+
 MAX_LEN = 128
 BATCH = 32  # --batch
 DEVICE = "cpu"  # --device
@@ -52,6 +60,7 @@ SEED = 7
 
 
 BASE_DIR: str | None = None  # set by --base
+TITLES = False  # set by --titles: history-pack premises read "Title: text" (sourcecheck.models.titled_premise)
 
 
 def base_model_dir() -> str:
@@ -85,7 +94,8 @@ def history_pairs(work: str, split: str) -> list[ds.Pair]:
                 if row["split"] == split:
                     # "source" names the generator family ("para": scripts/paraphrase_pairs.py), so
                     # --oversample and the validation report can single it out.
-                    out.append(ds.Pair(row["premise"], row["hypothesis"], row["label"], f"{row.get('source', 'history')}-{row['kind']}", f"{os.path.basename(path)}-{n}"))
+                    premise = titled_premise(row.get("title"), row["premise"]) if TITLES else row["premise"]
+                    out.append(ds.Pair(premise, row["hypothesis"], row["label"], f"{row.get('source', 'history')}-{row['kind']}", f"{os.path.basename(path)}-{n}"))
     return out
 
 
@@ -315,6 +325,9 @@ def export(args) -> int:
         "step": saved["step"], "validation_torch": saved["validation"], "validation_onnx": onnx_accuracy,
         "fp32_sha256": sha256(fp32), "int8_sha256": sha256(int8), "int8_bytes": os.path.getsize(int8),
     }
+    with open(os.path.join(args.out, "nli.json"), "w", encoding="utf-8") as handle:
+        json.dump({"premise_titles": bool(args.titles)}, handle)
+        handle.write("\n")
     with open(os.path.join(args.work, "export.json"), "w", encoding="utf-8") as handle:
         json.dump(summary, handle, indent=2)
     print(json.dumps(summary, indent=2))
@@ -322,7 +335,7 @@ def export(args) -> int:
 
 
 def main() -> int:
-    global BASE_DIR, BATCH, DEVICE
+    global BASE_DIR, BATCH, DEVICE, TITLES
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["train", "export", "dump"])
     parser.add_argument("--work", default=".train/nli")
@@ -339,9 +352,10 @@ def main() -> int:
     parser.add_argument("--base", default=None, help="the base model's folder (default: the installed all-MiniLM-L6-v2)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda")
     parser.add_argument("--batch", type=int, default=BATCH)
+    parser.add_argument("--titles", action="store_true", help="dump/train: prefix the generated pairs' premises with their article title (the verifier then does the same; export writes nli.json saying so)")
     parser.add_argument("--oversample", default=None, help="SOURCES:N, e.g. snli,sick,anli:2 (those sources N times per epoch)")
     args = parser.parse_args()
-    BASE_DIR, BATCH, DEVICE = args.base, args.batch, args.device
+    BASE_DIR, BATCH, DEVICE, TITLES = args.base, args.batch, args.device, args.titles
     os.makedirs(args.work, exist_ok=True)
     if args.command == "dump":
         dump_pairs(args.work, args.pairs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sourcecheck.models import NLI_MODEL_FILE, nli_model
+from sourcecheck.models import NLI_MODEL_FILE, NLIModel, nli_model, titled_premise
 
 pytestmark = pytest.mark.slow
 
@@ -52,3 +52,16 @@ def test_the_model_file_is_the_one_the_card_names(model):
 
     card = (Path(__file__).resolve().parents[1] / "docs" / "nli.md").read_text(encoding="utf-8")
     assert model.info().sha256 in card
+
+
+def test_titled_premise_puts_the_title_first_and_skips_an_empty_one():
+    assert titled_premise("Battle_of_Midway", "It was Japan's first naval defeat.") == "Battle of Midway: It was Japan's first naval defeat."
+    assert titled_premise("", "Bare window.") == "Bare window."
+    assert titled_premise(None, "Bare window.") == "Bare window."
+
+
+def test_the_nli_model_reads_titled_premises_only_when_its_card_says_so(model, tmp_path):
+    (tmp_path / "nli-int8.onnx").symlink_to(model.model_path)
+    assert NLIModel(tmp_path / "nli-int8.onnx").premise_titles is False
+    (tmp_path / "nli.json").write_text('{"premise_titles": true}\n', encoding="utf-8")
+    assert NLIModel(tmp_path / "nli-int8.onnx").premise_titles is True

@@ -111,6 +111,25 @@ def test_claims_are_scored_in_one_nli_batch_and_keep_their_order(store):
     assert len(nli.calls) == 1
 
 
+class TitledOverlapNLI(OverlapNLI):
+    """The overlap fake, declaring (like a model trained with --titles) that it reads titled premises."""
+
+    premise_titles = True
+
+
+def test_a_model_trained_on_titled_premises_reads_each_window_after_its_title(store):
+    nli = TitledOverlapNLI()
+    make_verifier(store, nli).verify([ClaimInput("The Winter War began on 30 November 1939.")])
+    premises = [premise for premise, _ in nli.calls[0]]
+    titles = tuple(f"{source.title}: " for source in SOURCES)
+    assert premises and all(p.startswith(titles) for p in premises)
+    assert any(p.startswith("Winter War: ") for p in premises)
+    # The plain fake gets the bare window, exactly as quoted.
+    plain = OverlapNLI()
+    make_verifier(store, plain).verify([ClaimInput("The Winter War began on 30 November 1939.")])
+    assert not any(p.startswith("Winter War: ") for p, _ in plain.calls[0])
+
+
 def test_confidence_is_a_probability_and_evidence_scores_are_bounded(store):
     for text in ("The Winter War began in December 1939.", "The Winter War began on 30 November 1939.", "Tea was invented in 1950 in Finland."):
         v = verify_one(store, text)

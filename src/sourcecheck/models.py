@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import json
 import os
 import sys
 import threading
@@ -35,6 +36,14 @@ EMBEDDING_DIM = 384
 NLI_MODEL_FILE = Path(__file__).parent / "data" / "nli" / "nli-int8.onnx"
 NLI_LABELS = ("entailment", "neutral", "contradiction")
 NLI_MAX_TOKENS = 128
+
+
+def titled_premise(title: str | None, text: str) -> str:
+    """The premise as the NLI model reads it when it was trained with titles: "Battle of Midway:
+    It was Japan's first naval defeat..." (the title says who "it" is). Training
+    (scripts/train_nli.py --titles) and the verifier build it with this one function."""
+    title = (title or "").replace("_", " ").strip()
+    return f"{title}: {text}" if title else text
 
 _lock = threading.Lock()
 
@@ -149,6 +158,9 @@ class NLIModel:
     def __init__(self, path: Path | None = None, *, max_tokens: int = NLI_MAX_TOKENS, batch_size: int = 32) -> None:
         self.model_path = Path(path or NLI_MODEL_FILE)
         self.max_tokens = max_tokens
+        # A model trained on titled premises says so in nli.json beside it (titled_premise).
+        card = self.model_path.with_name("nli.json")
+        self.premise_titles = card.is_file() and bool(json.loads(card.read_text(encoding="utf-8")).get("premise_titles"))
         self.batch_size = batch_size
         tokenizer_path = _package_dir(TOKENIZER_PACKAGE, TOKENIZER_PIP) / "model" / "tokenizer.json"
         if not self.model_path.is_file():

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .evidence_sentences import Window, candidate_windows
+from .models import titled_premise
 from .rule_dates import check_dates
 from .rule_numbers import check_numbers
 from .rule_participants import RULE_KINDS, check_participants
@@ -168,7 +169,8 @@ class Verifier:
         hits = self.searcher.search_many([c.text for c in claims], k=self.k)
         windows = [candidate_windows(c.text, h, limit=self.windows) for c, h in zip(claims, hits)]
         after_search = time.perf_counter()
-        pairs = [(w.text, c.text) for c, ws in zip(claims, windows) for w in ws]
+        titled = getattr(self.nli, "premise_titles", False)
+        pairs = [(titled_premise(w.hit.title, w.text) if titled else w.text, c.text) for c, ws in zip(claims, windows) for w in ws]
         probs = self.nli.predict(pairs) if pairs else []
         after_nli = time.perf_counter()
         assessed = self._assess(claims, windows, probs)
