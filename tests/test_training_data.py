@@ -64,3 +64,39 @@ def test_batch_order_is_the_same_on_resume():
     assert first == train_nli.batches_for_epoch(encoded, 0)
     assert first != train_nli.batches_for_epoch(encoded, 1)
     assert sorted(i for b in first for i in b) == list(range(1000))
+
+
+def test_restates_needs_every_fact_of_the_hypothesis_and_a_different_wording():
+    import paraphrase_pairs as pp
+
+    hypothesis = "Subhas Chandra Bose was first called Netaji in Germany in early 1942 by Indian soldiers."
+    premise = "The honorific Netaji was first applied to Bose in Germany in early 1942 by the Indian soldiers of the legion."
+    # "Subhas Chandra" may be missing: it stands beside the surname the premise has.
+    assert pp.restates(hypothesis, premise) > 0
+    # A year the premise lacks is a fact it does not give.
+    assert pp.restates(hypothesis.replace("1942", "1943"), premise) == 0
+    # A copy teaches nothing new, and a premise about something else shares too few words.
+    assert pp.restates(hypothesis, hypothesis) == 0
+    assert pp.restates(hypothesis, "Bose met Netaji supporters in Germany in 1942 and gave a speech on the radio.") == 0
+
+
+def test_full_dates_are_keyed_alike_in_both_orders():
+    import paraphrase_pairs as pp
+
+    assert pp.date_key("It was signed on 24 July 1923 in Lausanne.") == pp.date_key("On July 24, 1923, the treaty was signed.") == "24 July 1923"
+    assert pp.date_key("It was signed in July 1923.") is None
+
+
+@pytest.mark.slow
+def test_restructuring_keeps_the_words_and_changes_the_order():
+    import paraphrase_pairs as pp
+    from sourcecheck.models import spacy_pipeline
+
+    nlp = spacy_pipeline()
+    moved = pp.front_to_back(nlp("In 1941, Germany invaded the Soviet Union."))
+    assert moved == "Germany invaded the Soviet Union in 1941."
+    assert pp.passive_to_active(nlp("The city was captured by the Red Army in May 1945.")) == "The Red Army captured the city in May 1945."
+    # Not a passive with an agent: nothing to turn.
+    assert pp.passive_to_active(nlp("The city was captured in May 1945.")) is None
+    assert pp.expand_name(nlp("In May 1940 Churchill became prime minister."), "Winston Churchill") == "In May 1940 Winston Churchill became prime minister."
+    assert pp.coarsen_date("It began on 30 November 1939.") == "It began in November 1939."
