@@ -65,3 +65,12 @@ def test_the_nli_model_reads_titled_premises_only_when_its_card_says_so(model, t
     assert NLIModel(tmp_path / "nli-int8.onnx").premise_titles is False
     (tmp_path / "nli.json").write_text('{"premise_titles": true}\n', encoding="utf-8")
     assert NLIModel(tmp_path / "nli-int8.onnx").premise_titles is True
+
+
+def test_a_broken_model_card_is_one_clear_error(model, tmp_path):
+    from sourcecheck.errors import ModelError
+
+    (tmp_path / "nli-int8.onnx").symlink_to(model.model_path)
+    (tmp_path / "nli.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match="nli.json is not a JSON object"):
+        NLIModel(tmp_path / "nli-int8.onnx")

@@ -45,6 +45,16 @@ def titled_premise(title: str | None, text: str) -> str:
     title = (title or "").replace("_", " ").strip()
     return f"{title}: {text}" if title else text
 
+def _premise_titles(card: Path) -> bool:
+    """The `premise_titles` flag of an NLI model's nli.json (absent file: False)."""
+    if not card.is_file():
+        return False
+    try:
+        return bool(json.loads(card.read_text(encoding="utf-8")).get("premise_titles"))
+    except (ValueError, AttributeError) as err:
+        raise ModelError(f"{card} is not a JSON object with premise_titles ({err}); reinstall sourcecheck or re-export the model") from err
+
+
 _lock = threading.Lock()
 
 
@@ -159,8 +169,7 @@ class NLIModel:
         self.model_path = Path(path or NLI_MODEL_FILE)
         self.max_tokens = max_tokens
         # A model trained on titled premises says so in nli.json beside it (titled_premise).
-        card = self.model_path.with_name("nli.json")
-        self.premise_titles = card.is_file() and bool(json.loads(card.read_text(encoding="utf-8")).get("premise_titles"))
+        self.premise_titles = _premise_titles(self.model_path.with_name("nli.json"))
         self.batch_size = batch_size
         tokenizer_path = _package_dir(TOKENIZER_PACKAGE, TOKENIZER_PIP) / "model" / "tokenizer.json"
         if not self.model_path.is_file():
