@@ -40,7 +40,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from history_pairs import MONTHS, PACK, negate, sentences_of, swap_entity  # noqa: E402
+from history_pairs import MONTHS, PACK, SWAP_TYPES, negate, read_articles, sentences_of, swap_entity  # noqa: E402
 from nli_datasets import CONTRADICTION, ENTAILMENT, NEUTRAL, data_dir, history_article_is_validation  # noqa: E402
 
 WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*|\d[\d,.]*\d|\d")
@@ -392,8 +392,6 @@ def siblings(row: dict, doc, pool: dict[str, list[str]], rng: random.Random) -> 
 
 
 def build(articles: list[dict], seed: int, min_cosine: float, with_fever: bool, per_article: int) -> list[dict]:
-    from history_pairs import SWAP_TYPES
-
     from sourcecheck.models import spacy_pipeline
 
     rng = random.Random(seed)
@@ -430,8 +428,6 @@ def build(articles: list[dict], seed: int, min_cosine: float, with_fever: bool, 
 
 
 def main() -> int:
-    from history_pairs import read_articles
-
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=41)

@@ -300,6 +300,11 @@ def test_without_a_document_date_relative_phrases_yield_nothing(text):
     assert tag_times(text) == []
 
 
+def test_years_ago_this_month_keeps_the_whole_month_across_a_leap_day():
+    ref = _ref("Two years ago this month the treaty was signed.", "Two years ago this month", document_date=parse_date_value("2024-02-15"))
+    _check(ref, D(2022, 2, 1), D(2022, 2, 28), P.MONTH)
+
+
 def test_today_against_a_month_document_date_is_that_month():
     ref = _ref("The sword would be sharper today.", "today", document_date=parse_date_value("February 1942"))
     _check(ref, D(1942, 2, 1), D(1942, 2, 28), P.MONTH)

@@ -93,6 +93,8 @@ def test_participant_rule_reads_a_demonym_as_the_country():
     # "Finnish" names Finland, so Stalingrad beside it is no rival.
     finland = "Finland attacked the Soviet positions near Moscow in December."
     assert participants(finland, "Finnish troops from Stalingrad attacked the Soviet positions near Moscow in December.").outcome == "match"
+    # ... also as part of a hyphenated word.
+    assert participants(finland, "Finnish-led troops from Stalingrad attacked the Soviet positions near Moscow in December.").outcome == "match"
     # A word that merely begins like the country is not a demonym.
     assert participants(finland, "Finnegan troops from Stalingrad attacked the Soviet positions near Moscow in December.").outcome == "mismatch"
 

@@ -421,6 +421,14 @@ _YEARS_AGO = re.compile(r"\bago$", re.IGNORECASE)
 _THIS_UNIT = re.compile(r"^(?:this|last|next)\s+(?:month|week|spring|summer|autumn|fall|winter)$", re.IGNORECASE)
 
 
+def _years_back(day, years: int):
+    """The same calendar day `years` earlier; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def _years_ago_this(text: str, refs: list[TimeRef]) -> list[TimeRef]:
     """"Forty years ago this month" is one moment: this month, forty years back (April 1982 in
     an article of April 2022), not "1982" and "April 2022" side by side."""
@@ -434,11 +442,8 @@ def _years_ago_this(text: str, refs: list[TimeRef]) -> list[TimeRef]:
             and not text[a.end : b.start].strip(" ,") and None not in (a.earliest, b.earliest, b.latest)
         ):
             years = b.earliest.year - a.earliest.year
-            try:
-                earliest, latest = b.earliest.replace(year=b.earliest.year - years), b.latest.replace(year=b.latest.year - years)
-            except ValueError:  # 29 February
-                earliest, latest = b.earliest.replace(year=b.earliest.year - years, day=28), b.latest.replace(year=b.latest.year - years, day=28)
-            out.append(TimeRef(text=text[a.start : b.end], start=a.start, end=b.end, earliest=earliest, latest=latest, precision=b.precision, anchor=a.anchor))
+            out.append(TimeRef(text=text[a.start : b.end], start=a.start, end=b.end, earliest=_years_back(b.earliest, years),
+                               latest=_years_back(b.latest, years), precision=b.precision, anchor=a.anchor))
             i += 2
             continue
         out.append(a)

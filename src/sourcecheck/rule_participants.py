@@ -53,8 +53,11 @@ def _named(mention: Mention, window: str, window_mentions: list[Mention]) -> boo
     forms = _DEMONYMS.get(fold(mention.text), ())
     if not forms:
         return False
-    # "German", "Germans", "Soviet-era": a demonym, alone or pluralised, as a whole word.
-    words = {w.rstrip(".").removesuffix("s") for w in _WORDS.findall(folded)} | set(_WORDS.findall(folded))
+    # "German", "Germans", "Soviet-era", "Austro-Hungarian": a demonym, alone or pluralised, as a
+    # whole word or a hyphenated part of one.
+    tokens = _WORDS.findall(folded)
+    words = set(tokens) | {part for t in tokens for part in t.split("-")}
+    words |= {w.rstrip(".").removesuffix("s") for w in words}
     return any(form in words or form.rstrip(".") in words for form in forms)
 
 
