@@ -8,7 +8,11 @@ strength and cancels most of that window's support (the NLI model sees "December
     support = max window support          refute = max window refutation
 
 and the label is NOT_ENOUGH_EVIDENCE when neither reaches its threshold (silence is an answer),
-CONFLICTING when both are strong and come from different sources, else the stronger side. The raw
+CONFLICTING when both are strong and come from different sources, else the stronger side, with
+one exception: a window that entails the claim at `trust_support` or more outweighs a stronger
+refutation that rests on the NLI model alone (no date, number or name rule behind it). Our model,
+trained on FactCC-style swaps, reads reworded numbers and dates ("three decades" for "thirty
+years") as contradictions far more often than it invents an entailment. The raw
 strength of the winning side becomes a confidence through a logistic calibration per label
 (`data/verifier_calibration.json`, fitted by scripts/calibrate_verifier.py on the tuning set).
 """
@@ -23,7 +27,7 @@ from importlib import resources
 from typing import Any
 
 from .evidence_sentences import Window
-from .rules import RuleResult
+from .rules import RuleResult, about_same
 from .types import Evidence, Label, Stance, Verdict
 
 # How strongly a rule mismatch refutes. Dates and numbers are read exactly; names less so (a
@@ -34,9 +38,11 @@ SUPPORT_AFTER_MISMATCH = 0.2
 # A window holding `full_coverage` of the claim's content words counts in full; one holding less
 # counts in proportion (NLI is confident on windows that are merely near the topic). An NLI
 # contradiction counts only from a window holding `topic_overlap` of the claim's content words
-# and half its proper names. Both are fitted with the thresholds (scripts/calibrate_verifier.py).
+# and `topic_names` of its proper names. All are fitted with the thresholds
+# (scripts/calibrate_verifier.py).
 FULL_COVERAGE = 0.7
 TOPIC_OVERLAP = 0.5
+TOPIC_NAMES = 0.5
 MAX_QUOTES = 3
 
 
@@ -47,6 +53,16 @@ class Thresholds:
     conflict: float = 0.8
     full_coverage: float = FULL_COVERAGE
     topic_overlap: float = TOPIC_OVERLAP
+    topic_names: float = TOPIC_NAMES
+    # Support this strong beats an NLI-only refutation; above 1 the exception is off.
+    trust_support: float = 1.01
+
+
+def on_topic(claim: str, window: str, thresholds: Thresholds) -> bool:
+    """May an NLI contradiction from `window` refute `claim`? (Always, when the gate is off.)"""
+    if thresholds.topic_overlap <= 0 and thresholds.topic_names <= 0:
+        return True
+    return about_same(claim, window, overlap=thresholds.topic_overlap, names=thresholds.topic_names)
 
 
 @dataclass(frozen=True)
@@ -76,13 +92,21 @@ class Assessment:
         return self.entailment * self.weight * (SUPPORT_AFTER_MISMATCH if self.mismatches else 1.0)
 
     @property
-    def refute(self) -> float:
-        strength = self.contradiction * self.weight if self.on_topic else 0.0
+    def nli_refute(self) -> float:
+        return self.contradiction * self.weight if self.on_topic else 0.0
+
+    @property
+    def rule_refute(self) -> float:
+        strength = 0.0
         for rule in self.mismatches:
             if rule.rule == "participants" and self.entailment >= 0.5:
                 continue  # NLI reads the window as saying the same: a name beside, not instead
             strength = max(strength, RULE_STRENGTH[rule.rule])
         return strength
+
+    @property
+    def refute(self) -> float:
+        return max(self.nli_refute, self.rule_refute)
 
     def stance(self, thresholds: Thresholds) -> Stance:
         """What this window says of the claim, by the same thresholds the verdict uses."""
@@ -126,9 +150,17 @@ def decide(assessments: list[Assessment], thresholds: Thresholds = Thresholds())
         deniers = {a.window.hit.source_id for a in assessments if a.refute >= thresholds.conflict}
         if backers - deniers and deniers - backers:
             return Label.CONFLICTING, min(support, refute)
-    if support >= refute:
+    if support >= refute or overruled_by_support(assessments, thresholds):
         return Label.SUPPORTED, support
     return Label.REFUTED, refute
+
+
+def overruled_by_support(assessments: list[Assessment], thresholds: Thresholds) -> bool:
+    """Does a strongly entailing window outweigh the strongest refutation, which no rule backs?"""
+    support = max((a.support for a in assessments), default=0.0)
+    refute = max((a.refute for a in assessments), default=0.0)
+    backed_by_rule = any(a.rule_refute >= refute for a in assessments)
+    return support >= thresholds.trust_support and refute > support and not backed_by_rule
 
 
 def _evidence(a: Assessment, thresholds: Thresholds) -> Evidence:
@@ -191,6 +223,7 @@ def verdict(assessments: list[Assessment], *, thresholds: Thresholds = Threshold
             "support": round(best_support.support, 4) if best_support else 0.0,
             "refute": round(best_refute.refute, 4) if best_refute else 0.0,
             "raw_strength": round(raw, 4),
+            "contradiction_overruled": overruled_by_support(assessments, thresholds),
         },
         "retrieval": retrieval or {},
     }

@@ -28,9 +28,8 @@ from .models import titled_premise
 from .rule_dates import check_dates
 from .rule_numbers import check_numbers
 from .rule_participants import RULE_KINDS, check_participants
-from .rules import about_same
 from .types import Mention, ModelInfo, SearchHit, TimeRef, Verdict
-from .verdicts import Assessment, Thresholds, default_thresholds, verdict
+from .verdicts import Assessment, Thresholds, default_thresholds, on_topic, verdict
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -206,8 +205,8 @@ class Verifier:
                 ) if r is not None]
                 e, n, c = (float(x) for x in probs[row])
                 row += 1
-                on_topic = about_same(claim.text, w.text, overlap=self.thresholds.topic_overlap, names=0.5)
-                assessed.append(Assessment(w, e, n, c, tuple(rules), on_topic, self.thresholds.full_coverage))
+                topical = on_topic(claim.text, w.text, self.thresholds)
+                assessed.append(Assessment(w, e, n, c, tuple(rules), topical, self.thresholds.full_coverage))
             out.append(assessed)
         return out
 
