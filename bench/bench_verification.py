@@ -19,8 +19,8 @@ Speed: NLI pairs/s (int8, 2 threads); seconds to check seed essay 002 end to end
 models loaded by a first run); peak memory of this process.
 
 Nothing here is tuned on: the verifier's thresholds and calibration come from
-scripts/calibrate_verifier.py on the tuning sets (Climate-FEVER's other 70% and the history
-retrieval set). Writes bench/results/verification.json.
+scripts/calibrate_verifier.py on the tuning sets (Climate-FEVER's other 70%, the history
+retrieval set and the history tuning set). Writes bench/results/verification.json.
 
 Targets (issue 4): AVeriTeC dev macro-F1 >= 0.45 and accuracy above 0.61; Climate-FEVER accuracy
 >= 0.50; history set accuracy >= 0.80 with ECE <= 0.08; seed essay 002 in <= 10 s warm.
