@@ -43,6 +43,8 @@ def test_a_refutation_backed_by_a_rule_is_never_overruled():
     windows = [assessed("a", 0.8, 0.02), assessed("b", 0.02, 0.5, (DATE_MISMATCH,))]
     assert windows[1].rule_refute > windows[0].support >= TRUSTING.trust_support
     assert decide(windows, TRUSTING)[0] is Label.REFUTED
+    # ... even when NLI's own contradiction elsewhere is stronger than the rule's.
+    assert decide(windows + [assessed("c", 0.01, 0.99)], TRUSTING)[0] is Label.REFUTED
     # The same support against the same strength from NLI alone is overruled.
     assert decide([windows[0], assessed("b", 0.02, 0.85)], TRUSTING)[0] is Label.SUPPORTED
 

@@ -156,10 +156,12 @@ def decide(assessments: list[Assessment], thresholds: Thresholds = Thresholds())
 
 
 def overruled_by_support(assessments: list[Assessment], thresholds: Thresholds) -> bool:
-    """Does a strongly entailing window outweigh the strongest refutation, which no rule backs?"""
+    """Does a strongly entailing window outweigh a stronger refutation that rests on NLI alone?
+    Any rule mismatch strong enough to refute, on any window, keeps the refutation: "December
+    1939" against "30 November 1939" is refuted however well another window seems to entail it."""
     support = max((a.support for a in assessments), default=0.0)
     refute = max((a.refute for a in assessments), default=0.0)
-    backed_by_rule = any(a.rule_refute >= refute for a in assessments)
+    backed_by_rule = any(a.rule_refute >= thresholds.refute for a in assessments)
     return support >= thresholds.trust_support and refute > support and not backed_by_rule
 
 
