@@ -45,9 +45,7 @@ def load_jsonl(path: str) -> list[dict]:
 
 def starter_texts() -> dict[str, str]:
     with gzip.open(STARTER, "rt", encoding="utf-8") as handle:
-        data = json.load(handle)
-    rows = data if isinstance(data, list) else list(data.values())
-    return {row["title"]: row.get("extract", "") for row in rows if isinstance(row, dict) and "title" in row}
+        return {title: row["extract"] for title, row in json.load(handle).items()}  # title -> {"title", "extract", ...}
 
 
 def history_texts(titles: set[str]) -> dict[str, str]:
