@@ -10,7 +10,7 @@ from sourcecheck.quantities import find_quantities
 from sourcecheck.rule_dates import check_dates
 from sourcecheck.rule_numbers import check_numbers
 from sourcecheck.rule_participants import check_participants
-from sourcecheck.types import SearchHit
+from sourcecheck.types import Mention, SearchHit
 
 from verification_fakes import find_names
 
@@ -166,3 +166,40 @@ def test_sentence_openers_are_not_names():
     assert "stalin" in proper_terms("Stalin signed it. Despite that, Hitler attacked.")
     result = check_numbers("Around six million soldiers died in the siege of the city.", "Fewer than one million soldiers died in the siege of the city.")
     assert result is not None and result.outcome == "mismatch"
+
+
+def test_half_a_million_is_a_number_not_a_fraction():
+    (q,) = find_quantities("Half a million soldiers died.")
+    assert (q.value, q.unit) == (500_000, "soldie")
+    (q,) = find_quantities("a quarter of a million people")
+    assert q.value == 250_000
+
+
+def test_nouns_of_one_kind_count_the_same_thing():
+    claim = "The 1986 air crash that killed Samora Machel claimed a dozen lives in all."
+    result = check_numbers(claim, "In 1986 the air crash killed Samora Machel and 33 other people.")
+    assert result is not None and result.outcome == "mismatch"
+    result = check_numbers("Castro sailed on the Granma with two hundred men.", "Castro sailed on the Granma with 82 revolutionaries.")
+    assert result is not None and result.outcome == "mismatch"
+    # lives and tanks are not one kind
+    assert check_numbers(claim, "In 1986 the air crash killed Samora Machel and destroyed 33 tanks.") is None
+
+
+def _mention(text: str, name: str, kind: str) -> Mention:
+    start = text.index(name)
+    return Mention(start=start, end=start + len(name), text=name, kind=kind, entity_id=f"{kind}/{name.lower()}")
+
+
+def test_a_family_name_given_first_is_still_the_same_person():
+    claim = "Deng Xiaoping was paramount leader of China from 1978."
+    window = "Jiang Zemin succeeded Deng as paramount leader of China in the 1990s."
+    result = check_participants(claim, [_mention(claim, "Deng Xiaoping", "person")], window, [_mention(window, "Jiang Zemin", "person")])
+    assert result is not None and result.outcome == "match"
+
+
+def test_the_earth_is_no_participant():
+    claim = "Gagarin circled the Earth in a single orbit in April 1961."
+    window = "Gagarin flew a single orbit from Baikonur in April 1961."
+    found = check_participants(claim, [_mention(claim, "Gagarin", "person"), _mention(claim, "Earth", "place")], window,
+                               [_mention(window, "Gagarin", "person"), _mention(window, "Baikonur", "place")])
+    assert found is not None and found.outcome == "match"

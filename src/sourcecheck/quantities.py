@@ -76,9 +76,22 @@ def _next_words(text: str, end: int) -> tuple[str, ...]:
     return tuple(out)
 
 
+# "half a million soldiers" is 500,000 soldiers, not a half and a million.
+_FRACTION_OF_SCALE = re.compile(r"\b(?P<frac>half|a third|a quarter)\s+(?:of\s+)?an?\s+(?P<scale>hundred|thousand|million|billion)\b", re.I)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for m in _FRACTION_OF_SCALE.finditer(text):
+        before = text[max(0, m.start() - 25) : m.start()]
+        words = _next_words(text, m.end())
+        value = _FRACTIONS[m.group("frac").lower()] * _SCALE[m.group("scale").lower()]
+        out.append(Quantity(value, words[0] if words else "", m.group(), m.start(), m.end(), bool(_APPROX.search(before)), words))
+        taken.append((m.start(), m.end()))
     for m in _NUMBER.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
         raw = m.group("num")
         value = _value(raw)
         if value is None:
@@ -97,6 +110,8 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = "percent" if is_pct else (words[0] if words else "")
         out.append(Quantity(value, unit, m.group(), m.start(), m.end(), bool(_APPROX.search(before)), words))
     for m in _FRACTION.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
         before = text[max(0, m.start() - 25) : m.start()]
         out.append(Quantity(_FRACTIONS[m.group("frac").lower()], "fraction", m.group(), m.start(), m.end(), bool(_APPROX.search(before))))
     return sorted(out, key=lambda q: q.start)

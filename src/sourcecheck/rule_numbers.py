@@ -21,9 +21,23 @@ def _normalised(q: Quantity) -> Quantity:
     return q
 
 
+# Nouns that count the same thing in a history text: "claimed a dozen lives" and "killing 34
+# people" both count the dead; "two hundred men" and "81 revolutionaries" count fighters. Stems.
+_KINDS = (
+    frozenset({"live", "people", "person", "dead", "death", "killed", "casual", "victim", "fatali"}),
+    frozenset({"men", "soldie", "troop", "fighte", "revolu", "guerri", "combat"}),
+)
+
+
+def _counted(q: Quantity) -> set[str]:
+    words = {q.unit, *q.words} - {""}
+    return words | {f"kind{i}" for i, kind in enumerate(_KINDS) if words & kind}
+
+
 def same_thing(a: Quantity, b: Quantity) -> bool:
-    """Both count the same thing: the same unit, or a shared word among the next few."""
-    return a.unit == b.unit or bool(set(a.words) & set(b.words))
+    """Both count the same thing: the same unit, a shared word among the next few, or nouns of
+    one kind (`_KINDS`)."""
+    return a.unit == b.unit or bool(_counted(a) & _counted(b))
 
 
 def agree(a: Quantity, b: Quantity) -> bool:
@@ -32,8 +46,9 @@ def agree(a: Quantity, b: Quantity) -> bool:
     return top == 0 or abs(a.value - b.value) / top <= tolerance
 
 
-def check_numbers(claim: str, window: str) -> RuleResult | None:
-    """match / mismatch when claim and window count the same thing, None otherwise.
+def check_numbers(claim: str, window: str, *, title: str = "") -> RuleResult | None:
+    """match / mismatch when claim and window count the same thing, None otherwise. `title`, the
+    passage's, counts toward the window being about the claim's subject (`rule_dates.check_dates`).
 
     >>> check_numbers("Ten million soldiers died at Stalingrad.", "At Stalingrad 1.1 million soldiers died.").outcome
     'mismatch'
@@ -45,7 +60,7 @@ def check_numbers(claim: str, window: str) -> RuleResult | None:
         same_unit = [e for e in theirs if same_thing(q, e)]
         if not same_unit:
             continue
-        if not about_same(without(claim, [q.text]), window):
+        if not about_same(without(claim, [q.text]), window, title=title):
             return None
         hit = next((e for e in same_unit if agree(q, e)), None)
         if hit is None:

@@ -39,6 +39,8 @@ _DEMONYMS = {
     "brazil": ("brazilian",), "argentina": ("argentine", "argentinian"), "chile": ("chilean",), "canada": ("canadian",),
     "australia": ("australian",), "nicaragua": ("nicaraguan",), "rwanda": ("rwandan",), "kuwait": ("kuwaiti",),
 }
+# Tagged as places, never where an event happened instead of somewhere else ("circled the Earth").
+_NOT_PLACES = frozenset({"earth", "moon", "world", "globe", "space"})
 _WORDS = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*\.?")
 
 
@@ -47,8 +49,12 @@ def _named(mention: Mention, window: str, window_mentions: list[Mention]) -> boo
     if mention.entity_id and not mention.entity_id.startswith("doc/") and any(m.entity_id == mention.entity_id for m in window_mentions):
         return True
     folded = fold(window)
-    last = fold(mention.text).split()[-1] if mention.text.split() else ""
+    tokens = fold(mention.text).split()
+    last = tokens[-1] if tokens else ""
     if bool(last) and (fold(mention.text) in folded or f" {last}" in f" {folded}"):
+        return True
+    # Family name first ("Deng Xiaoping", "Kim Il-sung" read as two words): "succeeded Deng".
+    if mention.kind == "person" and len(tokens) == 2 and len(tokens[0]) >= 4 and f" {tokens[0]} " in f" {folded} ":
         return True
     forms = _DEMONYMS.get(fold(mention.text), ())
     if not forms:
@@ -61,21 +67,23 @@ def _named(mention: Mention, window: str, window_mentions: list[Mention]) -> boo
     return any(form in words or form.rstrip(".") in words for form in forms)
 
 
-def check_participants(claim: str, claim_mentions: list[Mention], window: str, window_mentions: list[Mention]) -> RuleResult | None:
+def check_participants(claim: str, claim_mentions: list[Mention], window: str, window_mentions: list[Mention], *, title: str = "") -> RuleResult | None:
     """match / mismatch on the claim's people and places, None when the window is off topic.
+    `title`, the passage's, counts toward the window being about the claim's subject, not as a
+    name the window gives (`rule_dates.check_dates`).
 
     >>> check_participants("Roosevelt met Stalin in Moscow.", [roosevelt, stalin, moscow],
     ...                    "Churchill met Stalin in Moscow.", [churchill, stalin, moscow]).outcome  # doctest: +SKIP
     'mismatch'
     """
-    mine = [m for m in claim_mentions if m.kind in RULE_KINDS]
+    mine = [m for m in claim_mentions if m.kind in RULE_KINDS and fold(m.text).removeprefix("the ") not in _NOT_PLACES]
     if not mine:
         return None
     missing = [m for m in mine if not _named(m, window, window_mentions)]
     if not missing:
         return RuleResult("participants", "match", ", ".join(m.text for m in mine), ", ".join(m.text for m in mine), "the evidence names the same people and places")
     rest = without(claim, [m.text for m in missing])
-    if not about_same(rest, window, overlap=ABOUT_SAME_NAMES):
+    if not about_same(rest, window, overlap=ABOUT_SAME_NAMES, title=title):
         return None
     for m in missing:
         rivals = [w for w in window_mentions if w.kind == m.kind and not any(_named(c, w.text, [w]) for c in mine)]

@@ -76,13 +76,18 @@ def proper_terms(text: str) -> set[str]:
     return out
 
 
-def about_same(claim_rest: str, window: str, *, overlap: float = ABOUT_SAME, names: float = NAMES_SAME) -> bool:
+def about_same(claim_rest: str, window: str, *, overlap: float = ABOUT_SAME, names: float = NAMES_SAME, title: str = "") -> bool:
     """Is `window` about what `claim_rest` is about? It must hold `overlap` of its content words
-    and `names` of its proper names ("Winter War" is not "war")."""
+    and `names` of its proper names ("Winter War" is not "war"). The claim's names in `title`, the
+    window's passage's, count as held: a window of the article "Menachem Begin" that says "He
+    proclaimed a revolt" is about Begin. Only names: a title's other words ("Massacre") would make
+    every sentence of the article look like the claim's event."""
     terms = content_terms(claim_rest)
     if not terms:
         return False
     seen = content_terms(window)
+    if title:
+        seen |= proper_terms(claim_rest) & content_terms(title)
     if len(terms & seen) / len(terms) < overlap:
         return False
     wanted = proper_terms(claim_rest)

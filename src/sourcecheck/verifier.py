@@ -199,9 +199,9 @@ class Verifier:
                 # The date rule needs the window's dates only when the claim has dates of its own.
                 w_times = self.tag_times(w.text, document_date=None) if times else []
                 rules = [r for r in (
-                    check_dates(claim.text, times, w.text, w_times),
-                    check_numbers(claim.text, w.text),
-                    check_participants(claim.text, mentions, w.text, w_mentions),
+                    check_dates(claim.text, times, w.text, w_times, title=w.hit.title),
+                    check_numbers(claim.text, w.text, title=w.hit.title),
+                    check_participants(claim.text, mentions, w.text, w_mentions, title=w.hit.title),
                 ) if r is not None]
                 e, n, c = (float(x) for x in probs[row])
                 row += 1
