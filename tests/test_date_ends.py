@@ -43,6 +43,12 @@ def test_after_and_before_have_no_end_they_exclude_their_anchor():
     assert not ends_of(only("in 1945")).known
 
 
+def test_by_a_date_is_no_end():
+    # "By 1942 the Germans had reached the Volga": done by then, not ended then
+    assert not ends_of(only("By 1942 the Germans had reached the Volga.")).known
+    assert ends_of(only("It lasted up until 1990.")).end is not None
+
+
 @pytest.mark.parametrize(
     ("claim", "window", "outcome"),
     [

@@ -61,3 +61,17 @@ def test_the_topic_gate_off_lets_any_window_count_and_on_it_needs_the_claims_nam
     gated = Thresholds(topic_overlap=0.0, topic_names=1.0)
     assert not on_topic(claim, unrelated, gated)
     assert on_topic(claim, "The Soviet Union invaded Finland; the Winter War had begun.", gated)
+
+
+def test_a_side_below_its_own_threshold_never_wins():
+    # support 0.35 reaches 0.3; refutation 0.38 is stronger but under its threshold of 0.4
+    uneven = Thresholds(**{**TRUSTING.__dict__, "refute": 0.4})
+    windows = [assessed("a", 0.35, 0.0), assessed("b", 0.0, 0.38)]
+    assert decide(windows, uneven)[0] is Label.SUPPORTED
+    v = verdict(windows, thresholds=uneven)  # quotes a supporting window (it used to find none and fail)
+    assert v.label is Label.SUPPORTED and v.evidence[0].source_id == "a"
+    # and the other way round
+    uneven = Thresholds(**{**TRUSTING.__dict__, "support": 0.4})
+    windows = [assessed("a", 0.38, 0.0), assessed("b", 0.0, 0.35)]
+    assert decide(windows, uneven)[0] is Label.REFUTED
+    assert verdict(windows, thresholds=uneven).evidence[0].source_id == "b"

@@ -18,6 +18,8 @@ from .types import Precision, TimeRef
 # "from 1972 to 1981", "between 1905 and 1911", "1968–1973", "May 1940 until June 1941".
 _SPAN = re.compile(r"^(?:from|between)?\s*(?P<start>.+?)\s*(?:\bto\b|\buntil\b|\btill\b|\bthrough\b|\band\b|[–—-])\s*(?P<end>.+?)$", re.IGNORECASE)
 
+_UNTIL = re.compile(r"(?:up\s+)?(?:until|till|to)\b", re.IGNORECASE)
+
 
 class Ends(NamedTuple):
     start: TimeRef | None
@@ -56,7 +58,8 @@ def ends_of(t: TimeRef) -> Ends:
             return Ends(None, None)
         if t.latest is None and t.earliest == point.earliest:
             return Ends(point, None)  # since 1964
-        if t.earliest is None and t.latest == point.latest:
+        # "by 1942" is also open-ended, but says something was done by then, not that it ended.
+        if t.earliest is None and t.latest == point.latest and _UNTIL.match(t.text):
             return Ends(None, point)  # until May 1943
     return Ends(None, None)
 
