@@ -95,8 +95,11 @@ def test_participant_rule_reads_a_demonym_as_the_country():
     assert participants(finland, "Finnish troops from Stalingrad attacked the Soviet positions near Moscow in December.").outcome == "match"
     # ... also as part of a hyphenated word.
     assert participants(finland, "Finnish-led troops from Stalingrad attacked the Soviet positions near Moscow in December.").outcome == "match"
-    # A word that merely begins like the country is not a demonym.
-    assert participants(finland, "Finnegan troops from Stalingrad attacked the Soviet positions near Moscow in December.").outcome == "mismatch"
+    # A word that merely begins like the country is not a demonym: Sweden is then a rival (a
+    # country; a city such as Stalingrad is no rival of a country, `test_a_country_is_no_rival_of_a_city`).
+    window = "Finnegan troops from Sweden attacked the Soviet positions near Moscow in December."
+    found = check_participants(finland, find_names([finland])[0], window, find_names([window])[0] + [_mention(window, "Sweden", "place")])
+    assert found is not None and found.outcome == "mismatch"
 
 
 def hit(text: str, start: int = 100, source_id: str = "s", title: str = "T") -> SearchHit:
@@ -203,3 +206,23 @@ def test_the_earth_is_no_participant():
     found = check_participants(claim, [_mention(claim, "Gagarin", "person"), _mention(claim, "Earth", "place")], window,
                                [_mention(window, "Gagarin", "person"), _mention(window, "Baikonur", "place")])
     assert found is not None and found.outcome == "match"
+
+
+def test_a_country_is_no_rival_of_a_city():
+    claim = "Angola's civil war broke out as soon as the country became independent from Portugal in 1975."
+    window = "After a leftist coup in Lisbon, Angola's civil war broke out as soon as the country became independent in 1975."
+    mentions = [_mention(claim, "Angola", "place"), _mention(claim, "Portugal", "place")]
+    found = check_participants(claim, mentions, window, [_mention(window, "Lisbon", "place"), _mention(window, "Angola", "place")])
+    assert found is None
+    # a country against a country still counts
+    window = "Angola's civil war broke out as soon as the country became independent from Spain in 1975."
+    found = check_participants(claim, mentions, window, [_mention(window, "Spain", "place"), _mention(window, "Angola", "place")])
+    assert found is not None and found.outcome == "mismatch"
+
+
+def test_a_shared_first_name_is_not_the_same_person():
+    claim = "Governor-general John Kerr appointed John Howard caretaker prime minister in November 1975."
+    window = "Governor-general John Kerr appointed Malcolm Fraser caretaker prime minister in November 1975."
+    mentions = [_mention(claim, "John Kerr", "person"), _mention(claim, "John Howard", "person")]
+    found = check_participants(claim, mentions, window, [_mention(window, "John Kerr", "person"), _mention(window, "Malcolm Fraser", "person")])
+    assert found is not None and found.outcome == "mismatch" and found.claim == "John Howard"

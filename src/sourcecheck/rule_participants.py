@@ -53,9 +53,12 @@ def _named(mention: Mention, window: str, window_mentions: list[Mention]) -> boo
     last = tokens[-1] if tokens else ""
     if bool(last) and (fold(mention.text) in folded or f" {last}" in f" {folded}"):
         return True
-    # Family name first ("Deng Xiaoping", "Kim Il-sung" read as two words): "succeeded Deng".
-    if mention.kind == "person" and len(tokens) == 2 and len(tokens[0]) >= 4 and f" {tokens[0]} " in f" {folded} ":
-        return True
+    # Family name first ("Deng Xiaoping"): "succeeded Deng as leader". Only the first word
+    # standing alone counts, or "John Howard" would be named by "John Kerr".
+    if mention.kind == "person" and len(tokens) == 2 and len(tokens[0]) >= 4:
+        first = re.escape(mention.text.split()[0])
+        if re.search(rf"\b{first}\b(?!\s+[A-Z])", window):
+            return True
     forms = _DEMONYMS.get(fold(mention.text), ())
     if not forms:
         return False
@@ -65,6 +68,16 @@ def _named(mention: Mention, window: str, window_mentions: list[Mention]) -> boo
     words = set(tokens) | {part for t in tokens for part in t.split("-")}
     words |= {w.rstrip(".").removesuffix("s") for w in words}
     return any(form in words or form.rstrip(".") in words for form in forms)
+
+
+def _is_country(mention: Mention) -> bool:
+    return fold(mention.text).removeprefix("the ") in _DEMONYMS
+
+
+def _same_scale(mine: Mention, rival: Mention) -> bool:
+    """A country is no rival of a city ("Portugal" against "Lisbon", "Moscow" against "Finland"):
+    one can hold the other, and a claim's city often sits beside the evidence's countries."""
+    return mine.kind != "place" or _is_country(mine) == _is_country(rival)
 
 
 def check_participants(claim: str, claim_mentions: list[Mention], window: str, window_mentions: list[Mention], *, title: str = "") -> RuleResult | None:
@@ -86,7 +99,7 @@ def check_participants(claim: str, claim_mentions: list[Mention], window: str, w
     if not about_same(rest, window, overlap=ABOUT_SAME_NAMES, title=title):
         return None
     for m in missing:
-        rivals = [w for w in window_mentions if w.kind == m.kind and not any(_named(c, w.text, [w]) for c in mine)]
+        rivals = [w for w in window_mentions if w.kind == m.kind and _same_scale(m, w) and not any(_named(c, w.text, [w]) for c in mine)]
         if rivals:
             names = ", ".join(dict.fromkeys(w.text for w in rivals))
             return RuleResult("participants", "mismatch", m.text, names, f"the claim names {m.text}; the evidence names {names}")
