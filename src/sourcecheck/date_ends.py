@@ -64,12 +64,6 @@ def ends_of(t: TimeRef) -> Ends:
     return Ends(None, None)
 
 
-def overlaps(a: TimeRef, b: TimeRef) -> bool:
-    """Do two closed dates share a day?"""
-    assert a.earliest and a.latest and b.earliest and b.latest
-    return a.earliest <= b.latest and b.earliest <= a.latest
-
-
 def in_parentheses(text: str, t: TimeRef) -> bool:
     """Is the date inside an unclosed parenthesis of `text` ("Kennedy (1917–1963)")?"""
     return text.rfind("(", 0, t.start) > text.rfind(")", 0, t.start)

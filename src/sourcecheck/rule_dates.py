@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .date_ends import Ends, ends_of, in_parentheses, overlaps
+from .date_ends import Ends, ends_of, in_parentheses
 from .rules import RuleResult, about_same, without
 from .types import Precision, TimeRef
 
@@ -45,7 +45,7 @@ def _span_verdict(claim: Ends, spans: list[tuple[TimeRef, Ends, bool]]) -> tuple
         sides = [(mine, other) for mine, other in ((claim.start, theirs.start), (claim.end, theirs.end)) if mine and other]
         if not sides or (claim.start and claim.end and len(sides) < 2):
             continue
-        agreed = [overlaps(mine, other) for mine, other in sides]
+        agreed = [_overlaps(mine, other) for mine, other in sides]
         if all(agreed):
             return "match", span
         if may_refute and (len(sides) == 1 or any(agreed)):
