@@ -80,6 +80,10 @@ def _next_words(text: str, end: int) -> tuple[str, ...]:
 _FRACTION_OF_SCALE = re.compile(r"\b(?P<frac>half|a third|a quarter)\s+(?:of\s+)?an?\s+(?P<scale>hundred|thousand|million|billion)\b", re.I)
 
 
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
 def find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -90,7 +94,7 @@ def find_quantities(text: str) -> list[Quantity]:
         out.append(Quantity(value, words[0] if words else "", m.group(), m.start(), m.end(), bool(_APPROX.search(before)), words))
         taken.append((m.start(), m.end()))
     for m in _NUMBER.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if _inside(m.start(), taken):
             continue
         raw = m.group("num")
         value = _value(raw)
@@ -110,7 +114,7 @@ def find_quantities(text: str) -> list[Quantity]:
         unit = "percent" if is_pct else (words[0] if words else "")
         out.append(Quantity(value, unit, m.group(), m.start(), m.end(), bool(_APPROX.search(before)), words))
     for m in _FRACTION.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if _inside(m.start(), taken):
             continue
         before = text[max(0, m.start() - 25) : m.start()]
         out.append(Quantity(_FRACTIONS[m.group("frac").lower()], "fraction", m.group(), m.start(), m.end(), bool(_APPROX.search(before))))

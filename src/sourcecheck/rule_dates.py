@@ -31,6 +31,10 @@ def _overlaps(a: TimeRef, b: TimeRef) -> bool:
     return (a.earliest or _MIN) <= (b.latest or _MAX) and (b.earliest or _MIN) <= (a.latest or _MAX)
 
 
+def _mismatch(claimed: str, evidence: str) -> RuleResult:
+    return RuleResult("dates", "mismatch", claimed, evidence, f"the claim says {claimed}; the evidence dates it {evidence}")
+
+
 def _span_verdict(claim: Ends, spans: list[tuple[TimeRef, Ends, bool]]) -> tuple[str, TimeRef] | None:
     """("match" | "mismatch", the evidence span) for a claim's span against the window's spans,
     each with whether it may refute (a span in parentheses only agrees: "Kennedy (1917–1963)" is
@@ -78,7 +82,7 @@ def check_dates(claim: str, claim_times: list[TimeRef], window: str, window_time
     for t, ends in claim_spans:
         judged = _span_verdict(ends, their_spans)
         if judged and judged[0] == "mismatch":
-            return RuleResult("dates", "mismatch", t.text, judged[1].text, f"the claim says {t.text}; the evidence dates it {judged[1].text}")
+            return _mismatch(t.text, judged[1].text)
         if judged:
             pairs.append((t, judged[1]))
     if theirs:
@@ -93,8 +97,7 @@ def check_dates(claim: str, claim_times: list[TimeRef], window: str, window_time
                 others = [e for e in theirs if id(e) not in used]
                 if not others:
                     continue
-                listed = ", ".join(e.text for e in others)
-                return RuleResult("dates", "mismatch", t.text, listed, f"the claim says {t.text}; the evidence dates it {listed}")
+                return _mismatch(t.text, ", ".join(e.text for e in others))
             if all(t is not done for done, _ in pairs):
                 pairs.append((t, hit))
     if not pairs:

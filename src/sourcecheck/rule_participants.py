@@ -70,8 +70,13 @@ def _named(mention: Mention, window: str, window_mentions: list[Mention]) -> boo
     return any(form in words or form.rstrip(".") in words for form in forms)
 
 
+def _place_key(mention: Mention) -> str:
+    """"the Soviet Union" and "Soviet Union" alike, for the country and not-a-place lists."""
+    return fold(mention.text).removeprefix("the ")
+
+
 def _is_country(mention: Mention) -> bool:
-    return fold(mention.text).removeprefix("the ") in _DEMONYMS
+    return _place_key(mention) in _DEMONYMS
 
 
 def _same_scale(mine: Mention, rival: Mention) -> bool:
@@ -89,7 +94,7 @@ def check_participants(claim: str, claim_mentions: list[Mention], window: str, w
     ...                    "Churchill met Stalin in Moscow.", [churchill, stalin, moscow]).outcome  # doctest: +SKIP
     'mismatch'
     """
-    mine = [m for m in claim_mentions if m.kind in RULE_KINDS and fold(m.text).removeprefix("the ") not in _NOT_PLACES]
+    mine = [m for m in claim_mentions if m.kind in RULE_KINDS and _place_key(m) not in _NOT_PLACES]
     if not mine:
         return None
     missing = [m for m in mine if not _named(m, window, window_mentions)]
